@@ -1,0 +1,50 @@
+//! Build-script helper for packages whose binaries, tests or examples link libtorch.
+//!
+//! `torch-sys` tells the linker where libtorch is, but not the binaries where to find it at run
+//! time, and the linker's default `--as-needed` drops `libtorch_cuda.so` because no symbol of it
+//! is referenced directly (CUDA kernels register themselves from static constructors). Without
+//! the first, binaries exit with status 127; without the second, CUDA is never available.
+//!
+//! ```no_run
+//! // build.rs of a package that links libtorch
+//! fn main() {
+//!     calnet_build::link_libtorch();
+//! }
+//! ```
+#![deny(missing_docs)]
+
+use std::env;
+use std::path::PathBuf;
+
+/// The folder holding `libtorch_cpu.so`, from `LIBTORCH` (set by the workspace's
+/// `.cargo/config.toml`) or from `DEP_TCH_LIBTORCH_LIB` (exported by torch-sys to direct
+/// dependants when `LIBTORCH_USE_PYTORCH=1`).
+pub fn libtorch_lib_dir() -> Option<PathBuf> {
+    if let Some(root) = env::var_os("LIBTORCH") {
+        let lib = PathBuf::from(root).join("lib");
+        if lib.is_dir() {
+            return Some(lib);
+        }
+    }
+    env::var_os("DEP_TCH_LIBTORCH_LIB").map(PathBuf::from)
+}
+
+/// Emits the cargo instructions: an rpath to libtorch's folder for every binary, test and
+/// example of the calling package, and `libtorch_cuda` linked even though no symbol of it is
+/// referenced, when the folder has it (a CPU-only libtorch has not).
+pub fn link_libtorch() {
+    println!("cargo:rerun-if-env-changed=LIBTORCH");
+    println!("cargo:rerun-if-env-changed=DEP_TCH_LIBTORCH_LIB");
+    let Some(lib) = libtorch_lib_dir() else {
+        println!("cargo:warning=libtorch folder not found (LIBTORCH unset): binaries will need LD_LIBRARY_PATH");
+        return;
+    };
+    let lib = lib.canonicalize().unwrap_or(lib);
+    println!("cargo:rustc-link-arg=-Wl,-rpath,{}", lib.display());
+    if lib.join("libtorch_cuda.so").exists() {
+        println!("cargo:rustc-link-search=native={}", lib.display());
+        println!("cargo:rustc-link-arg=-Wl,--no-as-needed");
+        println!("cargo:rustc-link-arg=-ltorch_cuda");
+        println!("cargo:rustc-link-arg=-Wl,--as-needed");
+    }
+}

@@ -1,0 +1,3 @@
+fn main() {
+    calnet_build::link_libtorch();
+}

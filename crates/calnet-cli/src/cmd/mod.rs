@@ -1,0 +1,4 @@
+//! One module per subcommand: each parses nothing itself (clap does) and only composes the
+//! libraries.
+
+pub mod inspect;

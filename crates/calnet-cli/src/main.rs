@@ -1,0 +1,35 @@
+//! The `calnet` command.
+//!
+//! Exit codes: 0 success; 1 some inputs failed (the others were processed); 2 usage or fatal error.
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+
+/// Find eclipsing binaries in TESS light curves with CALNet.
+#[derive(Parser)]
+#[command(name = "calnet", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Show what light-curve files hold: product, TIC, sector, rows kept, segments.
+    Inspect(cmd::inspect::Args),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Inspect(args) => cmd::inspect::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("calnet: {e:#}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,2 @@
+//! Synthetic TESS light curves. Work in progress: nothing is implemented yet.
+#![deny(missing_docs)]

@@ -1,0 +1,17 @@
+//! CALNet-rs: find eclipsing binaries in TESS light curves.
+//!
+//! This facade re-exports the workspace's libraries so that another Rust tool gets
+//! everything the `calnet` command can do by depending on one crate:
+//!
+//! - [`tess_io`]: read and write TESS light-curve FITS files, quality masks, discovery;
+//! - [`gls`]: the generalized Lomb-Scargle periodogram;
+//! - [`lc_prep`]: light curve to CALNet's model inputs;
+//! - [`lc_sim`]: synthetic TESS light curves and injection;
+//! - [`calnet_model`]: the CALNet network on libtorch.
+#![deny(missing_docs)]
+
+pub use calnet_model;
+pub use gls;
+pub use lc_prep;
+pub use lc_sim;
+pub use tess_io;
