@@ -10,6 +10,8 @@
 //! - [`calnet_model`]: the CALNet network on libtorch.
 #![deny(missing_docs)]
 
+pub mod plot;
+
 pub use calnet_model;
 pub use gls;
 pub use lc_prep;
