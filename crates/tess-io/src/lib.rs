@@ -2,7 +2,48 @@
 //!
 //! The shared vocabulary of the workspace: a [`LightCurve`] holds the columns of a TESS
 //! light-curve file (times in BTJD = BJD - 2457000) and its [`Metadata`].
+//!
+//! - [`read`] / [`ReadOptions`]: SPOC 2-min and 20-s, TESS-SPOC FFI, QLP and early data-alert
+//!   files, `.fits` or `.fits.gz`; the product is detected from the headers.
+//! - [`QualityMask`] and [`LightCurve::apply_quality`]: the reference's `QUALITY == 0` cut,
+//!   lightkurve's presets or any bitmask, with a [`MaskReport`] of what was dropped and why.
+//! - [`collect_inputs`], [`find_light_curves`], [`PathsConfig`]: discovery, including the
+//!   reference's `ROOT/s{DDD}/*.fits` layout.
+//! - [`write_spoc`]: SPOC-format files, written atomically.
+//!
+//! Every failure is an [`Error`] naming the file and the reason; nothing here prints or panics
+//! on bad input.
+//!
+//! ```
+//! # fn main() -> Result<(), tess_io::Error> {
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"),
+//!     "/../../fixtures/lc/tess2018292075959-s0004-0000000098853987-0124-s_lc.fits");
+//! let lc = tess_io::read(path)?;
+//! assert_eq!((lc.meta.tic, lc.meta.sector), (98853987, Some(4)));
+//! assert_eq!(lc.meta.product, tess_io::Product::Spoc);
+//! let (clean, report) = lc.apply_quality(tess_io::QualityMask::Reference);
+//! assert!(report.nonfinite_time > 0); // this sector has NaN TIME on QUALITY == 0 rows
+//! assert!(clean.flux.iter().all(|f| f.is_finite()));
+//! # Ok(()) }
+//! ```
 #![deny(missing_docs)]
+
+mod discover;
+mod error;
+mod quality;
+mod read;
+mod write;
+
+pub use discover::{
+    collect_inputs, find_light_curves, is_light_curve_name, sector_dir, sector_files, Inputs,
+    PathsConfig,
+};
+pub use error::Error;
+pub use quality::{flags, MaskReport, ParseQualityMaskError, QualityMask};
+pub use read::{
+    detect_product, read, read_metadata, FluxColumn, ParseFluxColumnError, ReadOptions, BTJD_ZERO,
+};
+pub use write::{write_spoc, APERTURE_SIDE};
 
 use std::path::PathBuf;
 

@@ -1,0 +1,384 @@
+//! Writing SPOC-format light-curve files (for the simulator and for tests).
+
+use std::path::Path;
+
+use fitsio::hdu::FitsHdu;
+use fitsio::images::{ImageDescription, ImageType};
+use fitsio::tables::{ColumnDataType, ColumnDescription};
+use fitsio::FitsFile;
+
+use crate::error::{fits_err, Error};
+use crate::read::BTJD_ZERO;
+use crate::LightCurve;
+
+/// Side of the square `APERTURE` image written by [`write_spoc`].
+pub const APERTURE_SIDE: usize = 11;
+
+/// The SPOC `LIGHTCURVE` columns in SPOC's order: name, type, unit (`None` = no `TUNIT`).
+const COLUMNS: [(&str, ColumnDataType, Option<&str>); 20] = {
+    use ColumnDataType::{Double as D, Float as E, Int as J};
+    [
+        ("TIME", D, Some("BJD - 2457000, days")),
+        ("TIMECORR", E, Some("d")),
+        ("CADENCENO", J, None),
+        ("SAP_FLUX", E, Some("e-/s")),
+        ("SAP_FLUX_ERR", E, Some("e-/s")),
+        ("SAP_BKG", E, Some("e-/s")),
+        ("SAP_BKG_ERR", E, Some("e-/s")),
+        ("PDCSAP_FLUX", E, Some("e-/s")),
+        ("PDCSAP_FLUX_ERR", E, Some("e-/s")),
+        ("QUALITY", J, None),
+        ("PSF_CENTR1", D, Some("pixel")),
+        ("PSF_CENTR1_ERR", E, Some("pixel")),
+        ("PSF_CENTR2", D, Some("pixel")),
+        ("PSF_CENTR2_ERR", E, Some("pixel")),
+        ("MOM_CENTR1", D, Some("pixel")),
+        ("MOM_CENTR1_ERR", E, Some("pixel")),
+        ("MOM_CENTR2", D, Some("pixel")),
+        ("MOM_CENTR2_ERR", E, Some("pixel")),
+        ("POS_CORR1", E, Some("pixels")),
+        ("POS_CORR2", E, Some("pixels")),
+    ]
+};
+
+/// Writes `lc` as a SPOC-format light-curve file, atomically (a temporary file in the same
+/// folder, renamed into place), so that a reader never sees half a file.
+///
+/// The file has SPOC's layout: a primary header with the target's keywords (`TICID`,
+/// `SECTOR`, `CAMERA`, `CCD`, `TESSMAG`, `TEFF`, `LOGG`, `RADIUS`, `RA_OBJ`, `DEC_OBJ`,
+/// `TELESCOP`, `ORIGIN`...; a `None` value leaves its keyword out), a `LIGHTCURVE` table with
+/// SPOC's 20 columns, types and units, and an `APERTURE` image.
+///
+/// What a [`LightCurve`] does not hold is written as "unknown": `lc.flux` goes to both
+/// `PDCSAP_FLUX` and `SAP_FLUX` (and `flux_err` to both error columns); `TIMECORR` is 0;
+/// background, centroid and position-correction columns are NaN; the `APERTURE` image is
+/// 11 x 11 zeros. `ORIGIN` is `CALNet-rs`, not `NASA/Ames`, so nobody mistakes the file for
+/// a mission product. A path ending in `.gz` is written gzip-compressed (by cfitsio).
+///
+/// ```
+/// # fn main() -> Result<(), tess_io::Error> {
+/// let lc = tess_io::read(concat!(env!("CARGO_MANIFEST_DIR"),
+///     "/../../fixtures/lc/hlsp_tess-spoc_tess_phot_0000000038846515-s0001_tess_v1_lc.fits"))?;
+/// let dir = tempfile::tempdir().unwrap();
+/// let out = dir.path().join("copy.fits");
+/// tess_io::write_spoc(&out, &lc)?;
+/// let back = tess_io::read(&out)?;
+/// assert_eq!(back.meta.tic, lc.meta.tic);
+/// assert_eq!(back.quality, lc.quality);
+/// # Ok(()) }
+/// ```
+pub fn write_spoc(path: &Path, lc: &LightCurve) -> Result<(), Error> {
+    check_lengths(path, lc)?;
+    if path.to_str().is_none() {
+        return Err(Error::BadPath {
+            path: path.to_path_buf(),
+        });
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let suffix = if name.ends_with(".gz") {
+        ".fits.gz"
+    } else {
+        ".fits"
+    };
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(suffix)
+        .tempfile_in(dir)
+        .map_err(io)?
+        .into_temp_path();
+    {
+        // cfitsio wants to create the file itself; `overwrite` removes tempfile's empty one.
+        let mut f = FitsFile::create(&*tmp)
+            .overwrite()
+            .open()
+            .map_err(|e| fits_err(path, "creating the file", e))?;
+        write_contents(&mut f, path, lc)?;
+        // Dropping `f` closes the file; cfitsio flushes (and compresses) then.
+    }
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+fn check_lengths(path: &Path, lc: &LightCurve) -> Result<(), Error> {
+    let n = lc.time.len();
+    let lens = [
+        ("flux", lc.flux.len()),
+        ("flux_err", lc.flux_err.len()),
+        ("quality", lc.quality.len()),
+        ("cadenceno", lc.cadenceno.len()),
+    ];
+    for (name, len) in lens {
+        if len != n {
+            return Err(Error::InvalidLightCurve {
+                path: path.to_path_buf(),
+                reason: format!("{name} has {len} rows but time has {n}"),
+            });
+        }
+    }
+    if !(lc.meta.cadence_s.is_finite() && lc.meta.cadence_s > 0.0) {
+        return Err(Error::InvalidLightCurve {
+            path: path.to_path_buf(),
+            reason: format!("cadence_s = {} is not a positive number", lc.meta.cadence_s),
+        });
+    }
+    Ok(())
+}
+
+fn write_contents(f: &mut FitsFile, path: &Path, lc: &LightCurve) -> Result<(), Error> {
+    let m = &lc.meta;
+    let primary = f
+        .primary_hdu()
+        .map_err(|e| fits_err(path, "opening the primary header", e))?;
+    let mut k = Keys { f, path };
+    k.put(&primary, "EXTNAME", "PRIMARY", "name of extension")?;
+    k.put(
+        &primary,
+        "ORIGIN",
+        "CALNet-rs",
+        "institution responsible for file",
+    )?;
+    k.put(
+        &primary,
+        "CREATOR",
+        concat!("tess-io ", env!("CARGO_PKG_VERSION"), " write_spoc"),
+        "software that wrote the file",
+    )?;
+    k.put(&primary, "TELESCOP", "TESS", "telescope")?;
+    k.put(&primary, "INSTRUME", "TESS Photometer", "detector type")?;
+    k.put(
+        &primary,
+        "OBJECT",
+        format!("TIC {}", m.tic),
+        "string version of TICID",
+    )?;
+    k.put(
+        &primary,
+        "TICID",
+        m.tic as i64,
+        "unique tess target identifier",
+    )?;
+    k.opt(
+        &primary,
+        "SECTOR",
+        m.sector.map(i64::from),
+        "observing sector",
+    )?;
+    k.opt(&primary, "CAMERA", m.camera.map(i64::from), "camera number")?;
+    k.opt(&primary, "CCD", m.ccd.map(i64::from), "CCD chip number")?;
+    k.put(
+        &primary,
+        "RADESYS",
+        "ICRS",
+        "reference frame of celestial coordinates",
+    )?;
+    k.opt(&primary, "RA_OBJ", m.ra, "[deg] right ascension")?;
+    k.opt(&primary, "DEC_OBJ", m.dec, "[deg] declination")?;
+    k.put(
+        &primary,
+        "EQUINOX",
+        2000.0,
+        "equinox of celestial coordinate system",
+    )?;
+    k.opt(&primary, "TESSMAG", m.tmag, "[mag] TESS magnitude")?;
+    k.opt(&primary, "TEFF", m.teff, "[K] effective temperature")?;
+    k.opt(&primary, "LOGG", m.logg, "[cm/s2] log10 surface gravity")?;
+    k.opt(&primary, "RADIUS", m.radius, "[solar radii] stellar radius")?;
+
+    let descriptions = COLUMNS
+        .iter()
+        .map(|(name, typ, _)| {
+            ColumnDescription::new(*name)
+                .with_type(*typ)
+                .create()
+                .map_err(|e| fits_err(path, &format!("describing column {name}"), e))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let table =
+        k.f.create_table("LIGHTCURVE", &descriptions)
+            .map_err(|e| fits_err(path, "creating the LIGHTCURVE table", e))?;
+    for (i, (_, _, unit)) in COLUMNS.iter().enumerate() {
+        if let Some(u) = unit {
+            k.put(&table, &format!("TUNIT{}", i + 1), *u, "column units")?;
+        }
+    }
+    let finite = lc.time.iter().copied().filter(|t| t.is_finite());
+    let tstart = finite.clone().fold(f64::INFINITY, f64::min);
+    let tstop = finite.fold(f64::NEG_INFINITY, f64::max);
+    k.put(
+        &table,
+        "TIMEREF",
+        "SOLARSYSTEM",
+        "barycentric correction applied to times",
+    )?;
+    k.put(&table, "TASSIGN", "SPACECRAFT", "where time is assigned")?;
+    k.put(
+        &table,
+        "TIMESYS",
+        "TDB",
+        "time system is Barycentric Dynamical Time (TDB)",
+    )?;
+    k.put(
+        &table,
+        "BJDREFI",
+        BTJD_ZERO as i64,
+        "integer part of BTJD reference date",
+    )?;
+    k.put(
+        &table,
+        "BJDREFF",
+        0.0,
+        "fraction of the day in BTJD reference date",
+    )?;
+    k.put(
+        &table,
+        "TIMEUNIT",
+        "d",
+        "time unit for TIME, TSTART and TSTOP",
+    )?;
+    if tstart.is_finite() {
+        k.put(&table, "TSTART", tstart, "observation start time in BTJD")?;
+        k.put(&table, "TSTOP", tstop, "observation stop time in BTJD")?;
+        k.put(&table, "TELAPSE", tstop - tstart, "[d] TSTOP - TSTART")?;
+    }
+    k.put(
+        &table,
+        "TIMEDEL",
+        m.cadence_s / 86_400.0,
+        "[d] time resolution of data",
+    )?;
+    k.put(
+        &table,
+        "TICID",
+        m.tic as i64,
+        "unique tess target identifier",
+    )?;
+
+    let n = lc.time.len();
+    let nan32 = vec![f32::NAN; n];
+    let nan64 = vec![f64::NAN; n];
+    let zero32 = vec![0.0f32; n];
+    let col = |name: &str, result: fitsio::errors::Result<FitsHdu>| {
+        result
+            .map(|_| ())
+            .map_err(|e| fits_err(path, &format!("writing column {name}"), e))
+    };
+    let f = k.f;
+    col("TIME", table.write_col(f, "TIME", &lc.time))?;
+    col("TIMECORR", table.write_col(f, "TIMECORR", &zero32))?;
+    col("CADENCENO", table.write_col(f, "CADENCENO", &lc.cadenceno))?;
+    col("SAP_FLUX", table.write_col(f, "SAP_FLUX", &lc.flux))?;
+    col(
+        "SAP_FLUX_ERR",
+        table.write_col(f, "SAP_FLUX_ERR", &lc.flux_err),
+    )?;
+    col("SAP_BKG", table.write_col(f, "SAP_BKG", &nan32))?;
+    col("SAP_BKG_ERR", table.write_col(f, "SAP_BKG_ERR", &nan32))?;
+    col("PDCSAP_FLUX", table.write_col(f, "PDCSAP_FLUX", &lc.flux))?;
+    col(
+        "PDCSAP_FLUX_ERR",
+        table.write_col(f, "PDCSAP_FLUX_ERR", &lc.flux_err),
+    )?;
+    col("QUALITY", table.write_col(f, "QUALITY", &lc.quality))?;
+    for name in ["PSF_CENTR1", "PSF_CENTR2", "MOM_CENTR1", "MOM_CENTR2"] {
+        col(name, table.write_col(f, name, &nan64))?;
+        let err = format!("{name}_ERR");
+        col(&err, table.write_col(f, err.as_str(), &nan32))?;
+    }
+    col("POS_CORR1", table.write_col(f, "POS_CORR1", &nan32))?;
+    col("POS_CORR2", table.write_col(f, "POS_CORR2", &nan32))?;
+
+    let aperture = f
+        .create_image(
+            "APERTURE",
+            &ImageDescription {
+                data_type: ImageType::Long,
+                dimensions: &[APERTURE_SIDE, APERTURE_SIDE],
+            },
+        )
+        .map_err(|e| fits_err(path, "creating the APERTURE image", e))?;
+    aperture
+        .write_image(f, &vec![0i32; APERTURE_SIDE * APERTURE_SIDE])
+        .map_err(|e| fits_err(path, "writing the APERTURE image", e))?;
+    let mut k = Keys { f, path };
+    k.put(
+        &aperture,
+        "TICID",
+        m.tic as i64,
+        "unique tess target identifier",
+    )?;
+    Ok(())
+}
+
+struct Keys<'a> {
+    f: &'a mut FitsFile,
+    path: &'a Path,
+}
+
+/// A header value; cfitsio writes floats with 15 significant digits.
+enum Value {
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Self {
+        Value::Int(v)
+    }
+}
+impl From<f64> for Value {
+    fn from(v: f64) -> Self {
+        Value::Float(v)
+    }
+}
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::Text(v.to_owned())
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Value::Text(v)
+    }
+}
+
+impl Keys<'_> {
+    fn put(
+        &mut self,
+        hdu: &FitsHdu,
+        name: &str,
+        value: impl Into<Value>,
+        comment: &str,
+    ) -> Result<(), Error> {
+        let written = match value.into() {
+            Value::Int(v) => hdu.write_key(self.f, name, (v, comment)),
+            Value::Float(v) => hdu.write_key(self.f, name, (v, comment)),
+            Value::Text(v) => hdu.write_key(self.f, name, (v, comment)),
+        };
+        written.map_err(|e| fits_err(self.path, &format!("writing keyword {name}"), e))
+    }
+
+    fn opt<T: Into<Value>>(
+        &mut self,
+        hdu: &FitsHdu,
+        name: &str,
+        value: Option<T>,
+        comment: &str,
+    ) -> Result<(), Error> {
+        match value {
+            Some(v) => self.put(hdu, name, v, comment),
+            None => Ok(()),
+        }
+    }
+}
