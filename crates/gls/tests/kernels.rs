@@ -1,0 +1,167 @@
+//! Every kernel against the naive f64 loop, through the front door, with fixed seeds.
+
+use gls::{FrequencyGrid, GlsError, Method, Normalization, Periodogram};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// Random irregular light curve: `n` sorted times over `span` from `t0`, a sinusoid plus noise,
+/// uncertainties between 0.5 and 2.
+fn random_lc(seed: u64, n: usize, t0: f64, span: f64) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut t: Vec<f64> = (0..n).map(|_| t0 + rng.random::<f64>() * span).collect();
+    t.sort_by(f64::total_cmp);
+    let period = 0.3 + rng.random::<f64>() * 3.0;
+    let y = t
+        .iter()
+        .map(|t| 100.0 + (2.0 * std::f64::consts::PI * t / period).sin() + rng.random::<f64>() - 0.5)
+        .collect();
+    let dy = (0..n).map(|_| 0.5 + 1.5 * rng.random::<f64>()).collect();
+    (t, y, dy)
+}
+
+/// TESS-like: 2-minute cadence with a gap and 1% of points dropped, times near BTJD 3000.
+fn tess_like(seed: u64, n: usize) -> (Vec<f64>, Vec<f64>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut t = Vec::new();
+    let mut i = 0u64;
+    while t.len() < n {
+        let ti = 3000.0 + i as f64 * (2.0 / 1440.0) + 1e-9 * (i as f64 * 1e-3).sin();
+        i += 1;
+        if (ti - 3006.0).abs() < 0.5 || rng.random::<f64>() < 0.01 {
+            continue;
+        }
+        t.push(ti);
+    }
+    let y = t
+        .iter()
+        .map(|t| 1e4 * (1.0 + 0.01 * (2.0 * std::f64::consts::PI * t / 1.7).cos()) + 5.0 * rng.random::<f64>())
+        .collect();
+    (t, y)
+}
+
+/// Largest error relative to the largest naive power.
+fn max_rel_err(a: &[f64], truth: &[f64]) -> f64 {
+    let scale = truth.iter().cloned().fold(0.0, f64::max);
+    a.iter()
+        .zip(truth)
+        .map(|(a, b)| (a - b).abs() / scale)
+        .fold(0.0, f64::max)
+}
+
+fn power(t: &[f64], y: &[f64], dy: Option<&[f64]>, grid: &FrequencyGrid, m: Method) -> Vec<f64> {
+    let mut p = Periodogram::new(t, y).unwrap().method(m);
+    if let Some(dy) = dy {
+        p = p.weights(dy);
+    }
+    p.compute(grid).unwrap().power
+}
+
+#[test]
+fn direct_matches_naive_on_random_irregular_data() {
+    for seed in 0..4 {
+        let (t, y, dy) = random_lc(seed, 500 + 37 * seed as usize, 1500.0, 27.0);
+        let grid = FrequencyGrid::regular(0.01, 50.0, 777).unwrap();
+        for dy in [None, Some(dy.as_slice())] {
+            let naive = power(&t, &y, dy, &grid, Method::Naive);
+            let direct = power(&t, &y, dy, &grid, Method::Direct);
+            let e = max_rel_err(&direct, &naive);
+            assert!(e <= 1e-9, "seed {seed}: direct vs naive {e:e}");
+        }
+    }
+}
+
+#[test]
+fn direct_matches_naive_on_calnet_grid_tess_like() {
+    let (t, y) = tess_like(7, 9000);
+    let grid = FrequencyGrid::calnet();
+    let naive = power(&t, &y, None, &grid, Method::Naive);
+    let direct = power(&t, &y, None, &grid, Method::Direct);
+    let e = max_rel_err(&direct, &naive);
+    assert!(e <= 1e-9, "direct vs naive {e:e}");
+}
+
+#[test]
+fn every_kernel_and_normalization_agrees() {
+    let (t, y, dy) = random_lc(11, 300, 2000.0, 13.0);
+    let grid = FrequencyGrid::calnet();
+    for norm in Normalization::ALL {
+        let truth = Periodogram::new(&t, &y)
+            .unwrap()
+            .weights(&dy)
+            .normalization(norm)
+            .method(Method::Naive)
+            .compute(&grid)
+            .unwrap()
+            .power;
+        for m in [Method::Auto, Method::Direct, Method::Fast] {
+            let got = Periodogram::new(&t, &y)
+                .unwrap()
+                .weights(&dy)
+                .normalization(norm)
+                .method(m)
+                .compute(&grid)
+                .unwrap()
+                .power;
+            let e = max_rel_err(&got, &truth);
+            assert!(e <= 1e-8, "{norm:?} {m:?}: {e:e}");
+        }
+    }
+}
+
+#[test]
+fn bad_input_gives_typed_errors() {
+    let t = [1.0, 2.0, 3.0, 4.0];
+    let y = [1.0, 2.0, 0.0, 1.0];
+    let grid = FrequencyGrid::regular(0.1, 1.0, 10).unwrap();
+    assert!(matches!(
+        Periodogram::new(&t, &y[..3]),
+        Err(GlsError::LengthMismatch { what: "y", got: 3, expected: 4 })
+    ));
+    assert!(matches!(
+        Periodogram::new(&t[..2], &y[..2]),
+        Err(GlsError::TooFewPoints { n: 2 })
+    ));
+    let tn = [1.0, f64::NAN, 3.0, 4.0];
+    assert!(matches!(
+        Periodogram::new(&tn, &y),
+        Err(GlsError::NonFinite { what: "t", index: 1, .. })
+    ));
+    let yn = [1.0, 2.0, f64::INFINITY, 4.0];
+    assert!(matches!(
+        Periodogram::new(&t, &yn),
+        Err(GlsError::NonFinite { what: "y", index: 2, .. })
+    ));
+    let dy = [1.0, 0.0, 1.0, 1.0];
+    assert!(matches!(
+        Periodogram::new(&t, &y).unwrap().weights(&dy).compute(&grid),
+        Err(GlsError::NonPositiveUncertainty { index: 1, .. })
+    ));
+    assert!(matches!(
+        Periodogram::new(&t, &y).unwrap().weights(&dy[..3]).compute(&grid),
+        Err(GlsError::LengthMismatch { what: "dy", .. })
+    ));
+    assert!(matches!(
+        Periodogram::new(&t, &[5.0; 4]).unwrap().compute(&grid),
+        Err(GlsError::ConstantSignal)
+    ));
+    assert!(matches!(
+        Periodogram::new(&[2.0; 4], &y).unwrap().compute(&grid),
+        Err(GlsError::ZeroTimeSpan)
+    ));
+    assert!(matches!(
+        FrequencyGrid::from_frequencies(vec![1.0, -1.0]),
+        Err(GlsError::NonPositiveFrequency { what: "frequency", index: 1, .. })
+    ));
+    assert!(matches!(
+        FrequencyGrid::from_periods(vec![0.0]),
+        Err(GlsError::NonPositiveFrequency { what: "period", index: 0, .. })
+    ));
+    assert!(matches!(
+        FrequencyGrid::regular(2.0, 1.0, 10),
+        Err(GlsError::InvalidGrid { .. })
+    ));
+    assert!(matches!(
+        Periodogram::new(&t, &y).unwrap().tolerance(0.5).compute(&grid),
+        Err(GlsError::InvalidParameter { name: "tolerance", .. })
+    ));
+}
