@@ -53,7 +53,7 @@ const COLUMNS: [(&str, ColumnDataType, Option<&str>); 20] = {
 /// `PDCSAP_FLUX` and `SAP_FLUX` (and `flux_err` to both error columns); `TIMECORR` is 0;
 /// background, centroid and position-correction columns are NaN; the `APERTURE` image is
 /// 11 x 11 zeros. `ORIGIN` is `CALNet-rs`, not `NASA/Ames`, so nobody mistakes the file for
-/// a mission product. A path ending in `.gz` is written gzip-compressed (by cfitsio).
+/// a mission product. A path ending in `.gz` is written gzip-compressed.
 ///
 /// ```
 /// # fn main() -> Result<(), tess_io::Error> {
@@ -82,18 +82,14 @@ pub fn write_spoc(path: &Path, lc: &LightCurve) -> Result<(), Error> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let suffix = if name.ends_with(".gz") {
-        ".fits.gz"
-    } else {
-        ".fits"
-    };
+    let gzip = name.to_ascii_lowercase().ends_with(".gz");
     let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
     };
     let tmp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
-        .suffix(suffix)
+        .suffix(".fits")
         .tempfile_in(dir)
         .map_err(io)?
         .into_temp_path();
@@ -104,9 +100,23 @@ pub fn write_spoc(path: &Path, lc: &LightCurve) -> Result<(), Error> {
             .open()
             .map_err(|e| fits_err(path, "creating the file", e))?;
         write_contents(&mut f, path, lc)?;
-        // Dropping `f` closes the file; cfitsio flushes (and compresses) then.
+        // Dropping `f` closes the file; cfitsio flushes then.
     }
-    tmp.persist(path).map_err(|e| io(e.error))?;
+    if gzip {
+        // cfitsio reads .gz but writes it uncompressed, so compress here.
+        let mut gz = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".gz")
+            .tempfile_in(dir)
+            .map_err(io)?;
+        let mut enc =
+            flate2::write::GzEncoder::new(gz.as_file_mut(), flate2::Compression::default());
+        std::io::copy(&mut std::fs::File::open(&tmp).map_err(io)?, &mut enc).map_err(io)?;
+        enc.finish().map_err(io)?;
+        gz.persist(path).map_err(|e| io(e.error))?;
+    } else {
+        tmp.persist(path).map_err(|e| io(e.error))?;
+    }
     Ok(())
 }
 
