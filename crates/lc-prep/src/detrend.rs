@@ -1,0 +1,209 @@
+//! The spline step: the reference's round-off-driven mask, and the robust alternative.
+
+use crate::config::RobustConfig;
+use crate::fitpack::{self, Spline};
+use crate::{outlier, Error};
+
+/// One round of the reference spline step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SplineRound {
+    /// The interpolating spline through the points of this round.
+    pub spline: Spline,
+    /// The robust mask of its residuals over the points of this round (`true` keeps); the
+    /// next round fits only the kept points.
+    pub keep: Vec<bool>,
+}
+
+/// The reference spline step (REFERENCE.md §3.2): `iterations` rounds of FITPACK's
+/// interpolating spline through `(x, flux)`, each followed by the robust mask
+/// ([`outlier::robust_mask`]) of the residuals `flux - s(x)` at `cut` sigmas; each round
+/// fits the points the previous round kept. The last round's mask is returned but, as in the
+/// reference, not applied: the last round's spline is the result.
+///
+/// Every operation rounds as scipy and numpy do, so the masks are the reference's bit for bit.
+/// Fails if a round is left with fewer than 4 points or `x` is not strictly increasing.
+///
+/// ```
+/// let x: Vec<f64> = (0..100).map(|i| i as f64 / 99.0).collect();
+/// let flux: Vec<f32> = x.iter().map(|v| (6.0 * v).sin() as f32).collect();
+/// let rounds = lc_prep::detrend::reference_spline(&x, &flux, 3, 3.0)?;
+/// assert_eq!(rounds.len(), 3);
+/// assert_eq!(rounds[1].keep.len(), rounds[0].keep.iter().filter(|&&k| k).count());
+/// # Ok::<(), lc_prep::Error>(())
+/// ```
+pub fn reference_spline(
+    x: &[f64],
+    flux: &[f32],
+    iterations: usize,
+    cut: f64,
+) -> Result<Vec<SplineRound>, Error> {
+    if x.len() != flux.len() {
+        return Err(Error::LengthMismatch {
+            what: "spline step time and flux",
+            left: x.len(),
+            right: flux.len(),
+        });
+    }
+    let mut xs = x.to_vec();
+    // scipy converts the float32 flux to float64; residuals are then float64 too.
+    let mut ys: Vec<f64> = flux.iter().map(|&f| f as f64).collect();
+    let mut rounds: Vec<SplineRound> = Vec::with_capacity(iterations);
+    let mut fitted = vec![0.0; xs.len()];
+    for _ in 0..iterations {
+        if let Some(prev) = rounds.last() {
+            xs = crate::clip::select(&xs, &prev.keep);
+            ys = crate::clip::select(&ys, &prev.keep);
+        }
+        let spline = Spline::interpolate(&xs, &ys)?;
+        fitted.resize(xs.len(), 0.0);
+        spline.eval_into(&xs, &mut fitted);
+        let residuals: Vec<f64> = ys.iter().zip(&fitted).map(|(y, s)| y - s).collect();
+        let keep = outlier::robust_mask(&residuals, cut);
+        rounds.push(SplineRound { spline, keep });
+    }
+    Ok(rounds)
+}
+
+/// Result of [`robust_spline`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct RobustFit {
+    /// Which input points survived the clipping (`true` keeps).
+    pub keep: Vec<bool>,
+    /// The least-squares spline of the last round (in the time units of `t`).
+    pub trend: Spline,
+    /// The interpolating spline through the kept points (in the units of `x`).
+    pub spline: Spline,
+    /// Fit-and-clip rounds run.
+    pub iterations: usize,
+}
+
+/// Robust mode's spline step: a least-squares cubic B-spline in `t` (days) with interior
+/// knots about every `cfg.knot_spacing_days`, refitted to the points kept by the robust
+/// mask of its residuals at `cfg.cut` sigmas until the mask stops changing (at most
+/// `cfg.max_iterations` rounds, as Astronet's `fit_kepler_spline`); then the interpolating
+/// spline through the kept `(x, flux)`. Real outliers (flares, cosmic rays) are removed and
+/// eclipses, being many consecutive points the spline follows, are kept.
+///
+/// ```
+/// let t: Vec<f64> = (0..3000).map(|i| i as f64 * 0.002).collect();
+/// let x: Vec<f64> = t.iter().map(|v| v / t[2999]).collect();
+/// let mut flux: Vec<f32> = t.iter().map(|v| (1.0 + 0.01 * v.sin()) as f32).collect();
+/// flux[1500] += 0.5; // a cosmic ray
+/// let fit = lc_prep::detrend::robust_spline(&t, &x, &flux, &Default::default())?;
+/// assert!(!fit.keep[1500]);
+/// # Ok::<(), lc_prep::Error>(())
+/// ```
+pub fn robust_spline(
+    t: &[f64],
+    x: &[f64],
+    flux: &[f32],
+    cfg: &RobustConfig,
+) -> Result<RobustFit, Error> {
+    let n = t.len();
+    if x.len() != n || flux.len() != n {
+        return Err(Error::LengthMismatch {
+            what: "robust spline time and flux",
+            left: n,
+            right: flux.len(),
+        });
+    }
+    if n < 4 {
+        return Err(Error::TooFewPoints {
+            what: "robust spline",
+            n,
+            need: 4,
+        });
+    }
+    let y: Vec<f64> = flux.iter().map(|&f| f as f64).collect();
+    let knots = lsq_knots(t[0], t[n - 1], cfg.knot_spacing_days);
+    let mut keep = vec![true; n];
+    let mut trend = None;
+    let mut iterations = 0;
+    let mut fitted = vec![0.0; n];
+    for _ in 0..cfg.max_iterations {
+        iterations += 1;
+        let spline = lsq_spline(t, &y, &keep, &knots)?;
+        spline.eval_into(t, &mut fitted);
+        let residuals: Vec<f64> = y.iter().zip(&fitted).map(|(a, b)| a - b).collect();
+        let new_keep = outlier::robust_mask(&residuals, cfg.cut);
+        trend = Some(spline);
+        if new_keep == keep {
+            break;
+        }
+        if new_keep.iter().filter(|&&k| k).count() < 4 {
+            return Err(Error::TooFewPoints {
+                what: "robust spline after clipping",
+                n: new_keep.iter().filter(|&&k| k).count(),
+                need: 4,
+            });
+        }
+        keep = new_keep;
+    }
+    let xs = crate::clip::select(x, &keep);
+    let ys = crate::clip::select(&y, &keep);
+    let spline = Spline::interpolate(&xs, &ys)?;
+    Ok(RobustFit {
+        keep,
+        trend: trend.expect("max_iterations >= 1"),
+        spline,
+        iterations,
+    })
+}
+
+/// Knots of a cubic spline on `[t0, t1]` with equal intervals no longer than `spacing`:
+/// four boundary knots at each end and the interior knots between.
+fn lsq_knots(t0: f64, t1: f64, spacing: f64) -> Vec<f64> {
+    let span = t1 - t0;
+    let intervals = ((span / spacing).ceil() as usize).max(1);
+    let mut knots = vec![t0; 4];
+    for i in 1..intervals {
+        knots.push(t0 + span * i as f64 / intervals as f64);
+    }
+    knots.extend([t1; 4]);
+    knots
+}
+
+/// Least-squares cubic spline on fixed knots through the points with `keep` set, solved by
+/// SVD (LAPACK `gelsd`) so that knot intervals without data do not break the solve.
+fn lsq_spline(t: &[f64], y: &[f64], keep: &[bool], knots: &[f64]) -> Result<Spline, Error> {
+    use ndarray::{Array1, Array2};
+    use ndarray_linalg::LeastSquaresSvd;
+    let nb = knots.len() - 4;
+    let rows: Vec<usize> = (0..t.len()).filter(|&i| keep[i]).collect();
+    let mut a = Array2::<f64>::zeros((rows.len(), nb));
+    let mut b = Array1::<f64>::zeros(rows.len());
+    let mut l = 4; // 1-based knot interval, t(l) <= x < t(l+1), as in FITPACK
+    for (r, &i) in rows.iter().enumerate() {
+        let xi = t[i];
+        while !(xi < knots[l] || l == nb) {
+            l += 1;
+        }
+        let h = fitpack::fpbspl(knots, xi, l);
+        for (j, hj) in h.iter().enumerate() {
+            a[[r, l - 4 + j]] = *hj;
+        }
+        b[r] = y[i];
+    }
+    let solution = a
+        .least_squares(&b)
+        .map_err(|e| Error::LeastSquares(e.to_string()))?
+        .solution;
+    Ok(Spline {
+        knots: knots.to_vec(),
+        coeffs: solution.to_vec(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn knots_cover_the_span_evenly() {
+        let k = lsq_knots(0.0, 1.2, 0.5);
+        assert_eq!(k.len(), 10);
+        let expect = [0.0, 0.0, 0.0, 0.0, 0.4, 0.8, 1.2, 1.2, 1.2, 1.2];
+        assert!(k.iter().zip(expect).all(|(a, b)| (a - b).abs() < 1e-12));
+        assert_eq!(lsq_knots(0.0, 0.1, 0.5).len(), 8);
+    }
+}
