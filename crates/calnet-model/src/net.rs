@@ -1,0 +1,226 @@
+//! The network: PyTorch's `CNN_CBAM_LSTM_model`, layer for layer (REFERENCE.md §5).
+//!
+//! Every constructor takes the [`nn::Path`] of its module, and indices inside the `Sequential`
+//! branches count the parameter-free layers (ReLU, MaxPool) as PyTorch does, so VarStore
+//! names are exactly the state_dict keys.
+
+use tch::nn::{self, Module, RNN};
+use tch::Tensor;
+
+/// Values of the light-curve input per segment.
+pub const LC_LEN: usize = 4000;
+/// Values of the periodogram input per segment.
+pub const GLS_LEN: usize = 1000;
+
+/// The 42 state_dict keys, in PyTorch's order.
+pub const STATE_DICT_KEYS: [&str; 42] = [
+    "lcbranch.0.weight",
+    "lcbranch.0.bias",
+    "lcbranch.2.channel_attention.fc.0.weight",
+    "lcbranch.2.channel_attention.fc.2.weight",
+    "lcbranch.2.spatial_attention.conv1.weight",
+    "lcbranch.4.weight",
+    "lcbranch.4.bias",
+    "lcbranch.6.channel_attention.fc.0.weight",
+    "lcbranch.6.channel_attention.fc.2.weight",
+    "lcbranch.6.spatial_attention.conv1.weight",
+    "lcbranch.8.weight",
+    "lcbranch.8.bias",
+    "lstm1.weight_ih_l0",
+    "lstm1.weight_hh_l0",
+    "lstm1.bias_ih_l0",
+    "lstm1.bias_hh_l0",
+    "lstm1.weight_ih_l1",
+    "lstm1.weight_hh_l1",
+    "lstm1.bias_ih_l1",
+    "lstm1.bias_hh_l1",
+    "glsbranch.0.weight",
+    "glsbranch.0.bias",
+    "glsbranch.2.channel_attention.fc.0.weight",
+    "glsbranch.2.channel_attention.fc.2.weight",
+    "glsbranch.2.spatial_attention.conv1.weight",
+    "glsbranch.4.weight",
+    "glsbranch.4.bias",
+    "glsbranch.6.channel_attention.fc.0.weight",
+    "glsbranch.6.channel_attention.fc.2.weight",
+    "glsbranch.6.spatial_attention.conv1.weight",
+    "lstm2.weight_ih_l0",
+    "lstm2.weight_hh_l0",
+    "lstm2.bias_ih_l0",
+    "lstm2.bias_hh_l0",
+    "lstm2.weight_ih_l1",
+    "lstm2.weight_hh_l1",
+    "lstm2.bias_ih_l1",
+    "lstm2.bias_hh_l1",
+    "fc2.0.weight",
+    "fc2.0.bias",
+    "fc2.3.weight",
+    "fc2.3.bias",
+];
+
+fn conv(p: nn::Path, c_in: i64, c_out: i64, k: i64, bias: bool) -> nn::Conv1D {
+    let cfg = nn::ConvConfig {
+        padding: k / 2,
+        bias,
+        ..Default::default()
+    };
+    nn::conv1d(p, c_in, c_out, k, cfg)
+}
+
+fn max_pool4(x: &Tensor) -> Tensor {
+    x.max_pool1d([4], [4], [0], [1], false)
+}
+
+/// Convolutional block attention (Woo et al. 2018) on 1-D signals: channel then spatial.
+#[derive(Debug)]
+pub struct Cbam {
+    fc0: nn::Conv1D,
+    fc2: nn::Conv1D,
+    spatial: nn::Conv1D,
+}
+
+impl Cbam {
+    /// CBAM over `channels` with reduction 8 and a 7-tap spatial kernel, under `p`.
+    pub fn new(p: nn::Path, channels: i64) -> Self {
+        let ca = &p / "channel_attention" / "fc";
+        Cbam {
+            fc0: conv(&ca / 0, channels, channels / 8, 1, false),
+            fc2: conv(&ca / 2, channels / 8, channels, 1, false),
+            spatial: conv(&p / "spatial_attention" / "conv1", 2, 1, 7, false),
+        }
+    }
+
+    fn fc(&self, x: &Tensor) -> Tensor {
+        self.fc2.forward(&self.fc0.forward(x).relu())
+    }
+}
+
+impl Module for Cbam {
+    fn forward(&self, x: &Tensor) -> Tensor {
+        let avg = x.mean_dim(2, true, None);
+        let max = x.amax(2, true);
+        let x = x * (self.fc(&avg) + self.fc(&max)).sigmoid();
+        let avg = x.mean_dim(1, true, None);
+        let max = x.amax(1, true);
+        let sa = self.spatial.forward(&Tensor::cat(&[avg, max], 1)).sigmoid();
+        x * sa
+    }
+}
+
+/// A `Sequential` branch: `Conv1d -> ReLU -> [CBAM] -> MaxPool1d(4)` stages.
+#[derive(Debug)]
+struct Branch {
+    stages: Vec<(nn::Conv1D, Option<Cbam>)>,
+}
+
+impl Branch {
+    /// `channels[i] -> channels[i+1]` per stage; `cbam[i]` says whether stage i has CBAM.
+    fn new(p: nn::Path, channels: &[i64], cbam: &[bool]) -> Self {
+        let mut index = 0;
+        let mut stages = Vec::new();
+        for (w, &with_cbam) in channels.windows(2).zip(cbam) {
+            let c = conv(&p / index, w[0], w[1], 7, true);
+            index += 2; // conv, relu
+            let attention = with_cbam.then(|| {
+                index += 1;
+                Cbam::new(&p / (index - 1), w[1])
+            });
+            index += 1; // max pool
+            stages.push((c, attention));
+        }
+        Branch { stages }
+    }
+}
+
+impl Module for Branch {
+    fn forward(&self, x: &Tensor) -> Tensor {
+        let mut x = x.shallow_clone();
+        for (c, attention) in &self.stages {
+            x = c.forward(&x).relu();
+            if let Some(a) = attention {
+                x = a.forward(&x);
+            }
+            x = max_pool4(&x);
+        }
+        x
+    }
+}
+
+fn lstm(p: nn::Path, input: i64, hidden: i64) -> nn::LSTM {
+    let cfg = nn::RNNConfig {
+        num_layers: 2,
+        batch_first: true,
+        train: false,
+        ..Default::default()
+    };
+    nn::lstm(p, input, hidden, cfg)
+}
+
+/// CALNet: a light-curve branch and a periodogram branch (CNN + CBAM + LSTM each), summed and
+/// classified by two fully connected layers.
+///
+/// ```
+/// use calnet_model::{tch, CalNet};
+/// tch::set_num_threads(1);
+/// let vs = tch::nn::VarStore::new(tch::Device::Cpu);
+/// let net = CalNet::new(&vs.root());
+/// assert!(vs.variables().contains_key("lcbranch.2.channel_attention.fc.0.weight"));
+/// let x1 = tch::Tensor::rand([2, 1, 4000], (tch::Kind::Float, tch::Device::Cpu));
+/// let x2 = tch::Tensor::rand([2, 1, 1000], (tch::Kind::Float, tch::Device::Cpu));
+/// let logits = tch::no_grad(|| net.forward_t(&x1, &x2, false));
+/// assert_eq!(logits.size(), [2, 2]);
+/// ```
+#[derive(Debug)]
+pub struct CalNet {
+    lcbranch: Branch,
+    lstm1: nn::LSTM,
+    glsbranch: Branch,
+    lstm2: nn::LSTM,
+    fc2_0: nn::Linear,
+    fc2_3: nn::Linear,
+}
+
+impl CalNet {
+    /// Creates the network's variables under `p` (randomly initialised, as PyTorch would).
+    pub fn new(p: &nn::Path) -> Self {
+        CalNet {
+            lcbranch: Branch::new(p / "lcbranch", &[1, 64, 128, 256], &[true, true, false]),
+            lstm1: lstm(p / "lstm1", 256, 128),
+            glsbranch: Branch::new(p / "glsbranch", &[1, 32, 64], &[true, true]),
+            lstm2: lstm(p / "lstm2", 64, 64),
+            fc2_0: nn::linear(p / "fc2" / 0, 62 * 128, 1024, Default::default()),
+            fc2_3: nn::linear(p / "fc2" / 3, 1024, 2, Default::default()),
+        }
+    }
+
+    /// The `[B, 7936]` sum of the two branches' LSTM outputs that enters the dense head, for
+    /// `x1: [B, 1, 4000]` (light curve) and `x2: [B, 1, 1000]` (periodogram).
+    pub fn fused(&self, x1: &Tensor, x2: &Tensor) -> Tensor {
+        let x1 = self.lcbranch.forward(x1).permute([0, 2, 1]);
+        let (x1, _) = self.lstm1.seq(&x1);
+        let x1 = x1.flatten(1, -1);
+        let x2 = self.glsbranch.forward(x2).permute([0, 2, 1]);
+        let (x2, _) = self.lstm2.seq(&x2);
+        // The periodogram branch gives 62 x 64 values, half the light curve's: the reference
+        // tiles it twice to add them.
+        let x2 = x2.flatten(1, -1).repeat([1, 2]);
+        x1 + x2
+    }
+
+    /// Logits `[B, 2]` (column 1 is the EB class) of `x1: [B, 1, 4000]` (light curve) and
+    /// `x2: [B, 1, 1000]` (periodogram). `train` turns dropout on.
+    pub fn forward_t(&self, x1: &Tensor, x2: &Tensor, train: bool) -> Tensor {
+        let h = self
+            .fc2_0
+            .forward(&self.fused(x1, x2))
+            .sigmoid()
+            .dropout(0.5, train);
+        self.fc2_3.forward(&h)
+    }
+
+    /// Class probabilities `[B, 2]` (softmax of the logits, eval mode): what the reference's
+    /// `forward` returns; column 1 is p(EB).
+    pub fn probabilities(&self, x1: &Tensor, x2: &Tensor) -> Tensor {
+        self.forward_t(x1, x2, false).softmax(1, tch::Kind::Float)
+    }
+}
