@@ -1,0 +1,619 @@
+//! The training loop: seeded split, shuffled batches (drop_last), Adam/AMSGrad, per-epoch
+//! metrics on train and validation, best and last checkpoints, exact resume.
+//!
+//! A run writes into its output folder:
+//! - `metrics.json` (configuration, data summary, one record per epoch) and `metrics.csv`;
+//! - `split.csv` (each file, its label and whether it trains or validates);
+//! - `best.safetensors` (highest validation F1, ties to the lower validation loss; the last
+//!   epoch without validation) and `last.safetensors`, loadable by `calnet_model` and PyTorch;
+//! - `checkpoint/` with the last epoch's weights and optimizer moments (files named by the
+//!   epoch) and `state.json` naming them, written in that order so that a kill at any moment
+//!   leaves a consistent checkpoint.
+//!
+//! Resuming is exact: epoch `e`'s batch order and dropout masks depend only on `(seed, e)`,
+//! and the optimizer's moments and step count are restored, so kill + resume ends with the
+//! weights of an uninterrupted run (on the CPU, where libtorch is deterministic). libtorch's
+//! random generator is global to the process: two trainings running at once in one process
+//! draw from each other's stream and lose this property.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use tch::nn::VarStore;
+use tch::{Device, Kind, Tensor};
+
+use crate::adam::Adam;
+use crate::cache::write_atomic;
+use crate::dataset::{DataReport, Dataset};
+use crate::error::{Result, TrainError};
+use crate::metrics::Metrics;
+use crate::split;
+use crate::Progress;
+
+/// A network CALNet's training can drive: two inputs, logits `[B, 2]` out.
+pub trait Network {
+    /// Logits of light-curve inputs `[B, 1, L]` and periodograms `[B, 1, G]`; `train`
+    /// turns dropout on.
+    fn forward_t(&self, lc: &Tensor, gls: &Tensor, train: bool) -> Tensor;
+}
+
+impl Network for calnet_model::CalNet {
+    fn forward_t(&self, lc: &Tensor, gls: &Tensor, train: bool) -> Tensor {
+        calnet_model::CalNet::forward_t(self, lc, gls, train)
+    }
+}
+
+/// A freshly initialised CALNet on `device`, its initial weights drawn from `seed`.
+pub fn new_calnet(device: Device, seed: u64) -> (VarStore, calnet_model::CalNet) {
+    tch::manual_seed(seed as i64);
+    let vs = VarStore::new(device);
+    let net = calnet_model::CalNet::new(&vs.root());
+    (vs, net)
+}
+
+/// Which loss the optimizer minimises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Loss {
+    /// Cross-entropy on the logits (the correct loss; default).
+    Logits,
+    /// The reference's: cross-entropy applied to the softmax output (softmax twice), kept to
+    /// reproduce the published training.
+    Reference,
+}
+
+impl std::str::FromStr for Loss {
+    type Err = TrainError;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "logits" => Ok(Loss::Logits),
+            "reference" => Ok(Loss::Reference),
+            _ => Err(TrainError::Config(format!(
+                "loss `{s}`: expected logits or reference"
+            ))),
+        }
+    }
+}
+
+/// Everything that shapes a training run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainConfig {
+    /// Passes over the training set.
+    pub epochs: usize,
+    /// Segments per batch; the last incomplete batch of an epoch is dropped.
+    pub batch_size: usize,
+    /// Adam's learning rate.
+    pub lr: f64,
+    /// Use AMSGrad (the reference does).
+    pub amsgrad: bool,
+    /// The loss.
+    pub loss: Loss,
+    /// Seed of the split, the batch order, dropout and the initial weights.
+    pub seed: u64,
+    /// Share of files (per class) kept for validation (ignored with `folds`).
+    pub val_fraction: f64,
+    /// `(k, i)`: validate on fold `i` of a stratified `k`-fold split instead.
+    pub folds: Option<(usize, usize)>,
+    /// Weights of the classes (other, EB) in the loss; `None` weighs them equally.
+    pub class_weights: Option<[f32; 2]>,
+}
+
+impl Default for TrainConfig {
+    /// The reference's training: 30 epochs, batch 128, Adam lr 1e-3 with AMSGrad, 80/20 split
+    /// with seed 42 (the loss on logits, not the reference's double softmax).
+    fn default() -> Self {
+        TrainConfig {
+            epochs: 30,
+            batch_size: 128,
+            lr: 1e-3,
+            amsgrad: true,
+            loss: Loss::Logits,
+            seed: 42,
+            val_fraction: 0.2,
+            folds: None,
+            class_weights: None,
+        }
+    }
+}
+
+impl TrainConfig {
+    fn validate(&self) -> Result<()> {
+        let bad = |m: String| Err(TrainError::Config(m));
+        if self.batch_size == 0 {
+            return bad("batch size must be at least 1".into());
+        }
+        if !(self.lr > 0.0 && self.lr.is_finite()) {
+            return bad(format!("learning rate must be > 0, got {}", self.lr));
+        }
+        if !(0.0..1.0).contains(&self.val_fraction) {
+            return bad(format!(
+                "validation fraction must be in [0, 1), got {}",
+                self.val_fraction
+            ));
+        }
+        if let Some((k, i)) = self.folds {
+            if k < 2 || i >= k {
+                return bad(format!("fold {i} of {k}: need k >= 2 and 0 <= i < k"));
+            }
+        }
+        if let Some(w) = self.class_weights {
+            if w.iter().any(|x| !(*x > 0.0 && x.is_finite())) {
+                return bad(format!("class weights must be > 0, got {w:?}"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Metrics of one epoch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EpochRecord {
+    /// 1-based epoch number.
+    pub epoch: usize,
+    /// On the training batches, as they were trained (dropout on, weights moving).
+    pub train: Metrics,
+    /// On the validation set after the epoch (dropout off); `None` without validation.
+    pub val: Option<Metrics>,
+    /// Wall time of the epoch (training and validation), seconds.
+    pub seconds: f64,
+    /// Training throughput, segments per second (training batches only).
+    pub train_segments_per_s: f64,
+}
+
+/// The result of [`train`].
+#[derive(Debug, Clone)]
+pub struct TrainOutcome {
+    /// One record per epoch, the resumed ones included.
+    pub history: Vec<EpochRecord>,
+    /// The epoch saved as `best.safetensors`.
+    pub best_epoch: Option<usize>,
+    /// The epoch a resumed run started after (`None` for a fresh run).
+    pub resumed_after: Option<usize>,
+    /// Training / validation segments.
+    pub n_train: usize,
+    /// Validation segments.
+    pub n_val: usize,
+    /// The output folder.
+    pub out: PathBuf,
+}
+
+/// What `checkpoint/state.json` holds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct RunState {
+    format: u32,
+    config: TrainConfig,
+    data_key: String,
+    epochs_done: usize,
+    adam_step: u64,
+    best_epoch: Option<usize>,
+    best_score: Option<(f64, f64)>,
+    history: Vec<EpochRecord>,
+}
+
+#[derive(Serialize)]
+struct MetricsFile<'a> {
+    config: &'a TrainConfig,
+    device: String,
+    n_train_segments: usize,
+    n_val_segments: usize,
+    n_train_files: usize,
+    n_val_files: usize,
+    data: &'a DataReport,
+    best_epoch: Option<usize>,
+    epochs: &'a [EpochRecord],
+}
+
+/// Trains `net` (whose variables are `vs`, already on their device) on `data`, writing into
+/// `out`. With `resume`, continues from `out/checkpoint` when it exists (a run with a
+/// different configuration other than `epochs`, or different data, is refused).
+///
+/// ```no_run
+/// use calnet_train::{train, Dataset, TrainConfig, new_calnet};
+/// # fn data() -> Dataset { unimplemented!() }
+/// let (vs, net) = new_calnet(calnet_train::tch::Device::Cpu, 42);
+/// let outcome = train(&net, &vs, &data(), &TrainConfig::default(), "run".as_ref(), false, &|_| {})?;
+/// println!("best epoch {:?}", outcome.best_epoch);
+/// # Ok::<(), calnet_train::TrainError>(())
+/// ```
+pub fn train(
+    net: &dyn Network,
+    vs: &VarStore,
+    data: &Dataset,
+    config: &TrainConfig,
+    out: &Path,
+    resume: bool,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<TrainOutcome> {
+    config.validate()?;
+    data.check_two_classes()?;
+    let device = vs.device();
+    let file_labels = data.file_labels();
+    let (train_files, val_files) = match config.folds {
+        Some((k, i)) => split::k_fold(&file_labels, k, i, config.seed),
+        None => split::train_val(&file_labels, config.val_fraction, config.seed),
+    };
+    let train_idx = data.segments_of(&train_files);
+    let val_idx = data.segments_of(&val_files);
+    let n_batches = train_idx.len() / config.batch_size;
+    if n_batches == 0 {
+        return Err(TrainError::Data(format!(
+            "{} training segments make no full batch of {} (batches are dropped when incomplete): lower --batch",
+            train_idx.len(),
+            config.batch_size
+        )));
+    }
+    let data_key = data_key(data, &train_idx, &val_idx);
+    let ckpt_dir = out.join("checkpoint");
+    std::fs::create_dir_all(&ckpt_dir).map_err(|e| TrainError::io(&ckpt_dir, e))?;
+    write_split(out, data, &train_files, &val_files)?;
+
+    let mut opt = Adam::new(vs, config.lr, config.amsgrad);
+    let state_path = ckpt_dir.join("state.json");
+    let mut state = RunState {
+        format: 1,
+        config: config.clone(),
+        data_key: data_key.clone(),
+        epochs_done: 0,
+        adam_step: 0,
+        best_epoch: None,
+        best_score: None,
+        history: Vec::new(),
+    };
+    let mut resumed_after = None;
+    if resume && state_path.exists() {
+        let text =
+            std::fs::read_to_string(&state_path).map_err(|e| TrainError::io(&state_path, e))?;
+        let old: RunState = serde_json::from_str(&text).map_err(|e| TrainError::Checkpoint {
+            path: state_path.clone(),
+            reason: e.to_string(),
+        })?;
+        let refuse = |reason: String| TrainError::Checkpoint {
+            path: state_path.clone(),
+            reason,
+        };
+        if old.data_key != data_key {
+            return Err(refuse(
+                "it was trained on other data (files, labels or split differ)".into(),
+            ));
+        }
+        let mut same = old.config.clone();
+        same.epochs = config.epochs;
+        if &same != config {
+            return Err(refuse(format!(
+                "it was trained with other options: {:?}",
+                old.config
+            )));
+        }
+        load_vars(vs, &ckpt_weights(&ckpt_dir, old.epochs_done))?;
+        opt.load(&ckpt_adam(&ckpt_dir, old.epochs_done), old.adam_step)?;
+        resumed_after = Some(old.epochs_done);
+        state = RunState {
+            config: config.clone(),
+            ..old
+        };
+    }
+
+    let weights = config
+        .class_weights
+        .map(|w| Tensor::from_slice(&w).to_device(device));
+    for epoch in state.epochs_done..config.epochs {
+        let started = Instant::now();
+        tch::manual_seed(split::epoch_seed(config.seed, epoch) as i64);
+        let order = split::epoch_order(&train_idx, config.seed, epoch);
+        let (mut scores, mut labels) = (Vec::new(), Vec::new());
+        let mut loss_sum = 0.0;
+        for b in 0..n_batches {
+            let idx = &order[b * config.batch_size..(b + 1) * config.batch_size];
+            let (x1, x2, y) = batch(data, idx, device);
+            let logits = net.forward_t(&x1, &x2, true);
+            let loss = loss_of(&logits, &y, config.loss, weights.as_ref());
+            opt.zero_grad();
+            loss.backward();
+            opt.step();
+            let l = loss.double_value(&[]);
+            if !l.is_finite() {
+                return Err(TrainError::Data(format!(
+                    "the loss became {l} at epoch {}, batch {}: lower the learning rate",
+                    epoch + 1,
+                    b + 1
+                )));
+            }
+            loss_sum += l * idx.len() as f64;
+            scores.extend(p_eb(&logits)?);
+            labels.extend(idx.iter().map(|&i| data.labels[i]));
+            progress(Progress::Batch {
+                epoch: epoch + 1,
+                epochs: config.epochs,
+                batch: b + 1,
+                batches: n_batches,
+                loss: l,
+            });
+        }
+        let train_seconds = started.elapsed().as_secs_f64();
+        let train_m = Metrics::from_scores(&scores, &labels, Some(loss_sum / labels.len() as f64));
+        let val_m = if val_idx.is_empty() {
+            None
+        } else {
+            let (s, l) = predict(net, data, &val_idx, device, config.batch_size, config.loss)?;
+            let y: Vec<u8> = val_idx.iter().map(|&i| data.labels[i]).collect();
+            Some(Metrics::from_scores(&s, &y, Some(l)))
+        };
+        let record = EpochRecord {
+            epoch: epoch + 1,
+            train: train_m,
+            val: val_m,
+            seconds: started.elapsed().as_secs_f64(),
+            train_segments_per_s: labels.len() as f64 / train_seconds.max(1e-9),
+        };
+        // Best: highest validation F1, then lowest validation loss; without validation, last.
+        let score = val_m.map(|m| (m.f1, -m.loss.unwrap_or(f64::INFINITY)));
+        let is_best = match (score, state.best_score) {
+            (Some(s), Some(b)) => s > b,
+            (Some(_), None) => true,
+            (None, _) => true,
+        };
+        state.history.push(record);
+        state.epochs_done = epoch + 1;
+        state.adam_step = opt.step;
+        // The epoch's weights and moments go to files named by the epoch, then the state that
+        // names them is renamed into place, then the previous epoch's files go: a kill at any
+        // point leaves a state whose files exist.
+        save_vars(vs, &ckpt_weights(&ckpt_dir, epoch + 1))?;
+        let adam_path = ckpt_adam(&ckpt_dir, epoch + 1);
+        let adam_tmp = adam_path.with_extension("tmp");
+        opt.save(&adam_tmp)?;
+        rename(&adam_tmp, &adam_path)?;
+        if is_best {
+            state.best_epoch = Some(epoch + 1);
+            state.best_score = score;
+            save_vars(vs, &out.join("best.safetensors"))?;
+        }
+        write_atomic(
+            &state_path,
+            serde_json::to_string_pretty(&state)
+                .unwrap_or_default()
+                .as_bytes(),
+        )?;
+        if epoch > 0 {
+            // Best effort: a leftover file only costs disk space.
+            let _ = std::fs::remove_file(ckpt_weights(&ckpt_dir, epoch));
+            let _ = std::fs::remove_file(ckpt_adam(&ckpt_dir, epoch));
+        }
+        save_vars(vs, &out.join("last.safetensors"))?;
+        write_metrics(
+            out,
+            config,
+            device,
+            data,
+            &train_files,
+            &val_files,
+            &train_idx,
+            &val_idx,
+            &state,
+        )?;
+        progress(Progress::Epoch {
+            history: &state.history,
+        });
+    }
+    Ok(TrainOutcome {
+        history: state.history,
+        best_epoch: state.best_epoch,
+        resumed_after,
+        n_train: train_idx.len(),
+        n_val: val_idx.len(),
+        out: out.to_owned(),
+    })
+}
+
+fn ckpt_weights(dir: &Path, epoch: usize) -> PathBuf {
+    dir.join(format!("epoch-{epoch:04}.weights.safetensors"))
+}
+
+fn ckpt_adam(dir: &Path, epoch: usize) -> PathBuf {
+    dir.join(format!("epoch-{epoch:04}.adam.safetensors"))
+}
+
+fn rename(from: &Path, to: &Path) -> Result<()> {
+    std::fs::rename(from, to).map_err(|e| TrainError::io(to, e))
+}
+
+/// Saves the variables of `vs` as safetensors (names = PyTorch keys), atomically.
+pub fn save_vars(vs: &VarStore, path: &Path) -> Result<()> {
+    let tmp = path.with_extension("safetensors.tmp");
+    calnet_model::save_safetensors(vs, &tmp)?;
+    rename(&tmp, path)
+}
+
+/// Loads safetensors weights into the variables of `vs` by name, checking shapes.
+pub fn load_vars(vs: &VarStore, path: &Path) -> Result<()> {
+    let bad = |reason: String| TrainError::Checkpoint {
+        path: path.to_owned(),
+        reason,
+    };
+    let tensors: std::collections::HashMap<String, Tensor> = Tensor::read_safetensors(path)
+        .map_err(|e| bad(e.to_string()))?
+        .into_iter()
+        .collect();
+    let mut vars = vs.variables();
+    tch::no_grad(|| -> Result<()> {
+        for (name, var) in vars.iter_mut() {
+            let t = tensors
+                .get(name)
+                .ok_or_else(|| bad(format!("no `{name}`")))?;
+            if t.size() != var.size() {
+                return Err(bad(format!(
+                    "`{name}` has shape {:?}, the model {:?}",
+                    t.size(),
+                    var.size()
+                )));
+            }
+            var.copy_(t);
+        }
+        Ok(())
+    })
+}
+
+fn loss_of(logits: &Tensor, y: &Tensor, loss: Loss, weights: Option<&Tensor>) -> Tensor {
+    let input = match loss {
+        Loss::Logits => logits.shallow_clone(),
+        Loss::Reference => logits.softmax(-1, Kind::Float),
+    };
+    input.cross_entropy_loss::<&Tensor>(y, weights, tch::Reduction::Mean, -100, 0.0)
+}
+
+fn p_eb(logits: &Tensor) -> Result<Vec<f32>> {
+    let p = logits
+        .detach()
+        .softmax(-1, Kind::Float)
+        .select(1, 1)
+        .to_device(Device::Cpu)
+        .contiguous();
+    Ok(Vec::<f32>::try_from(&p)?)
+}
+
+/// Input tensors `[B,1,L]`, `[B,1,G]` and labels `[B]` of the segments `idx`.
+fn batch(data: &Dataset, idx: &[usize], device: Device) -> (Tensor, Tensor, Tensor) {
+    let (l, g) = (data.lc_len, data.gls_len);
+    let mut lc = Vec::with_capacity(idx.len() * l);
+    let mut gls = Vec::with_capacity(idx.len() * g);
+    for &i in idx {
+        lc.extend_from_slice(&data.lc[i * l..(i + 1) * l]);
+        gls.extend_from_slice(&data.gls[i * g..(i + 1) * g]);
+    }
+    let b = idx.len() as i64;
+    let y: Vec<i64> = idx.iter().map(|&i| i64::from(data.labels[i])).collect();
+    (
+        Tensor::from_slice(&lc)
+            .view([b, 1, l as i64])
+            .to_device(device),
+        Tensor::from_slice(&gls)
+            .view([b, 1, g as i64])
+            .to_device(device),
+        Tensor::from_slice(&y).to_device(device),
+    )
+}
+
+/// p(EB) of the segments `idx` (dropout off, in batches) and their mean loss.
+pub fn predict(
+    net: &dyn Network,
+    data: &Dataset,
+    idx: &[usize],
+    device: Device,
+    batch_size: usize,
+    loss: Loss,
+) -> Result<(Vec<f32>, f64)> {
+    let mut scores = Vec::with_capacity(idx.len());
+    let mut loss_sum = 0.0;
+    for chunk in idx.chunks(batch_size.max(1)) {
+        let (x1, x2, y) = batch(data, chunk, device);
+        let logits = tch::no_grad(|| net.forward_t(&x1, &x2, false));
+        loss_sum += loss_of(&logits, &y, loss, None).double_value(&[]) * chunk.len() as f64;
+        scores.extend(p_eb(&logits)?);
+    }
+    Ok((scores, loss_sum / idx.len().max(1) as f64))
+}
+
+fn data_key(data: &Dataset, train_idx: &[usize], val_idx: &[usize]) -> String {
+    let mut h = Sha256::new();
+    for f in &data.files {
+        h.update(f.name.as_bytes());
+        h.update([0, f.label]);
+        h.update((f.n_segments as u64).to_le_bytes());
+    }
+    for i in train_idx.iter().chain(val_idx) {
+        h.update((*i as u64).to_le_bytes());
+    }
+    h.update((train_idx.len() as u64).to_le_bytes());
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn write_split(out: &Path, data: &Dataset, train: &[usize], val: &[usize]) -> Result<()> {
+    let mut text = String::from("file,label,segments,set\n");
+    let mut rows: Vec<(usize, &str)> = train.iter().map(|&i| (i, "train")).collect();
+    rows.extend(val.iter().map(|&i| (i, "validation")));
+    rows.sort_unstable();
+    for (i, set) in rows {
+        let f = &data.files[i];
+        text.push_str(&format!(
+            "{},{},{},{set}\n",
+            csv_field(&f.name),
+            f.label,
+            f.n_segments
+        ));
+    }
+    write_atomic(&out.join("split.csv"), text.as_bytes())
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_metrics(
+    out: &Path,
+    config: &TrainConfig,
+    device: Device,
+    data: &Dataset,
+    train_files: &[usize],
+    val_files: &[usize],
+    train_idx: &[usize],
+    val_idx: &[usize],
+    state: &RunState,
+) -> Result<()> {
+    let file = MetricsFile {
+        config,
+        device: format!("{device:?}"),
+        n_train_segments: train_idx.len(),
+        n_val_segments: val_idx.len(),
+        n_train_files: train_files.len(),
+        n_val_files: val_files.len(),
+        data: &data.report,
+        best_epoch: state.best_epoch,
+        epochs: &state.history,
+    };
+    write_atomic(
+        &out.join("metrics.json"),
+        serde_json::to_string_pretty(&file)
+            .unwrap_or_default()
+            .as_bytes(),
+    )?;
+    let mut csv = String::from(metrics_csv_header());
+    for r in &state.history {
+        csv.push_str(&metrics_csv_row(r.epoch, "train", &r.train));
+        if let Some(v) = &r.val {
+            csv.push_str(&metrics_csv_row(r.epoch, "validation", v));
+        }
+    }
+    write_atomic(&out.join("metrics.csv"), csv.as_bytes())
+}
+
+/// Header of `metrics.csv`.
+pub fn metrics_csv_header() -> &'static str {
+    "epoch,set,n,loss,accuracy,precision,recall,f1,roc_auc,tp,fp,tn,fn\n"
+}
+
+/// One `metrics.csv` row (empty cells for missing loss or ROC-AUC).
+pub fn metrics_csv_row(epoch: usize, set: &str, m: &Metrics) -> String {
+    let opt = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v:.6}"));
+    let c = &m.confusion;
+    format!(
+        "{epoch},{set},{},{},{:.6},{:.6},{:.6},{:.6},{},{},{},{},{}\n",
+        m.n,
+        opt(m.loss),
+        m.accuracy,
+        m.precision,
+        m.recall,
+        m.f1,
+        opt(m.roc_auc),
+        c.tp,
+        c.fp,
+        c.tn,
+        c.fn_
+    )
+}

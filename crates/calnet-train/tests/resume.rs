@@ -1,0 +1,222 @@
+//! Training runs end to end on small synthetic data: the loss falls, outputs are written, and
+//! a run killed mid-epoch then resumed ends with exactly the weights of an uninterrupted run.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+
+use calnet_train::tch::{nn, nn::Module, Device, Kind, Tensor};
+use calnet_train::{train, DataFile, Dataset, Loss, Network, Progress, TrainConfig};
+use rand::{Rng, SeedableRng};
+
+/// A small network with the same interface (and a dropout, so resume must restore its RNG).
+struct Tiny {
+    conv: nn::Conv1D,
+    lin: nn::Linear,
+}
+
+impl Tiny {
+    fn new(vs: &nn::VarStore, lc_len: i64, gls_len: i64) -> Self {
+        tch::manual_seed(3);
+        let p = vs.root();
+        Tiny {
+            conv: nn::conv1d(
+                &p / "conv",
+                1,
+                2,
+                5,
+                nn::ConvConfig {
+                    padding: 2,
+                    ..Default::default()
+                },
+            ),
+            lin: nn::linear(&p / "lin", 2 * lc_len + gls_len, 2, Default::default()),
+        }
+    }
+}
+
+impl Network for Tiny {
+    fn forward_t(&self, lc: &Tensor, gls: &Tensor, train: bool) -> Tensor {
+        let a = self.conv.forward(lc).relu().flatten(1, -1);
+        let x = Tensor::cat(&[a, gls.flatten(1, -1)], 1).dropout(0.3, train);
+        self.lin.forward(&x)
+    }
+}
+
+/// `n_files` files of 2 segments: EBs have box dips in the light curve, others a sinusoid.
+fn synthetic(n_files: usize, lc_len: usize, gls_len: usize, seed: u64) -> Dataset {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let mut d = Dataset {
+        lc_len,
+        gls_len,
+        ..Default::default()
+    };
+    for f in 0..n_files {
+        let label = (f % 2) as u8;
+        for _ in 0..2 {
+            let phase: f32 = rng.random();
+            for i in 0..lc_len {
+                let x = i as f32 / lc_len as f32;
+                let noise: f32 = rng.random::<f32>() * 0.2;
+                let v = if label == 1 {
+                    if ((x + phase) * 5.0).fract() < 0.1 {
+                        0.2
+                    } else {
+                        0.9
+                    }
+                } else {
+                    0.5 + 0.4 * (2.0 * std::f32::consts::PI * (x * 3.0 + phase)).sin()
+                };
+                d.lc.push(v + noise);
+            }
+            for _ in 0..gls_len {
+                d.gls.push(rng.random());
+            }
+            d.labels.push(label);
+            d.segment_file.push(f);
+        }
+        d.files.push(DataFile {
+            name: format!("f{f}.fits"),
+            path: None,
+            tic: Some(f as u64),
+            label,
+            n_segments: 2,
+        });
+    }
+    d
+}
+
+fn weights(path: &Path) -> Vec<(String, Tensor)> {
+    let mut w = Tensor::read_safetensors(path).unwrap();
+    w.sort_by(|a, b| a.0.cmp(&b.0));
+    w
+}
+
+/// libtorch's random generator (dropout, initial weights) is global to the process: tests
+/// that train take turns so that one cannot draw from the other's stream.
+static TORCH_RNG: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn config() -> TrainConfig {
+    TrainConfig {
+        epochs: 4,
+        batch_size: 8,
+        lr: 5e-3,
+        seed: 11,
+        ..TrainConfig::default()
+    }
+}
+
+#[test]
+fn kill_and_resume_equals_an_uninterrupted_run() {
+    let _turn = TORCH_RNG.lock().unwrap_or_else(|e| e.into_inner());
+    tch::set_num_threads(1);
+    let data = synthetic(30, 64, 16, 1);
+    let dir = tempfile::tempdir().unwrap();
+    let (full, part) = (dir.path().join("full"), dir.path().join("part"));
+
+    let vs = nn::VarStore::new(Device::Cpu);
+    let net = Tiny::new(&vs, 64, 16);
+    let outcome = train(&net, &vs, &data, &config(), &full, false, &|_| {}).unwrap();
+    assert_eq!(outcome.history.len(), 4);
+    let h = &outcome.history;
+    assert!(
+        h[3].train.loss.unwrap() < h[0].train.loss.unwrap(),
+        "the loss falls: {h:?}"
+    );
+    for f in [
+        "metrics.json",
+        "metrics.csv",
+        "split.csv",
+        "best.safetensors",
+        "last.safetensors",
+    ] {
+        assert!(full.join(f).exists(), "{f} written");
+    }
+    let csv = std::fs::read_to_string(full.join("metrics.csv")).unwrap();
+    assert_eq!(
+        csv.lines().count(),
+        1 + 4 * 2,
+        "train and validation rows per epoch"
+    );
+
+    // Second run, "killed" in the middle of epoch 3 (after two checkpoints).
+    let vs2 = nn::VarStore::new(Device::Cpu);
+    let net2 = Tiny::new(&vs2, 64, 16);
+    let killed = catch_unwind(AssertUnwindSafe(|| {
+        train(&net2, &vs2, &data, &config(), &part, false, &|p| {
+            if let Progress::Batch {
+                epoch: 3, batch: 2, ..
+            } = p
+            {
+                panic!("killed");
+            }
+        })
+    }));
+    assert!(killed.is_err());
+    // A fresh process: new variables with other initial values, then resume.
+    let vs3 = nn::VarStore::new(Device::Cpu);
+    tch::manual_seed(999);
+    let net3 = Tiny::new(&vs3, 64, 16);
+    let resumed = train(&net3, &vs3, &data, &config(), &part, true, &|_| {}).unwrap();
+    assert_eq!(resumed.resumed_after, Some(2));
+    assert_eq!(resumed.history.len(), 4);
+    let (a, b) = (
+        weights(&full.join("last.safetensors")),
+        weights(&part.join("last.safetensors")),
+    );
+    assert_eq!(a.len(), b.len());
+    for ((na, ta), (nb, tb)) in a.iter().zip(&b) {
+        assert_eq!(na, nb);
+        assert!(ta.equal(tb), "{na} differs after resume");
+    }
+    assert_eq!(outcome.history[3].val, resumed.history[3].val);
+
+    // Resuming with other options is refused with a message.
+    let other = TrainConfig {
+        lr: 1e-2,
+        ..config()
+    };
+    let e = train(&net3, &vs3, &data, &other, &part, true, &|_| {})
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("other options"), "{e}");
+}
+
+#[test]
+fn reference_loss_and_class_weights_train_and_bad_sets_are_refused() {
+    let _turn = TORCH_RNG.lock().unwrap_or_else(|e| e.into_inner());
+    tch::set_num_threads(1);
+    let data = synthetic(20, 32, 8, 2);
+    let dir = tempfile::tempdir().unwrap();
+    let vs = nn::VarStore::new(Device::Cpu);
+    let net = Tiny::new(&vs, 32, 8);
+    let cfg = TrainConfig {
+        loss: Loss::Reference,
+        class_weights: Some([1.0, 2.0]),
+        epochs: 2,
+        ..config()
+    };
+    let out = train(&net, &vs, &data, &cfg, dir.path(), false, &|_| {}).unwrap();
+    assert!(out
+        .history
+        .iter()
+        .all(|r| r.train.loss.unwrap().is_finite()));
+
+    // One class only.
+    let mut one = data.clone();
+    one.labels.iter_mut().for_each(|l| *l = 1);
+    one.files.iter_mut().for_each(|f| f.label = 1);
+    let e = train(&net, &vs, &one, &cfg, dir.path(), false, &|_| {})
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("training needs EBs"), "{e}");
+    // Too few segments for a batch.
+    let big = TrainConfig {
+        batch_size: 1000,
+        ..cfg
+    };
+    let e = train(&net, &vs, &data, &big, dir.path(), false, &|_| {})
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("no full batch"), "{e}");
+    let _ = Kind::Float;
+}
