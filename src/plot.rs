@@ -15,6 +15,9 @@ use std::sync::Once;
 
 pub use plotters;
 
+pub mod sheet;
+pub mod training;
+
 /// The family name under which the embedded font is registered; use it in every text style.
 pub const FONT: &str = "sans-serif";
 

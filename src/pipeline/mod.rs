@@ -1,0 +1,798 @@
+//! The classification pipeline: light-curve files in, p(EB) per segment, a per-target catalog
+//! and vetting sheets out; parallel, batched, resumable and sharded.
+//!
+//! ```text
+//! files ─► tess_io::read ─► lc_prep features ─┐  (rayon pool, `jobs` threads,
+//!                                             │   bounded channel: memory flat in the files)
+//!          batches of `batch` segments ◄──────┘
+//!          ─► calnet_model::Classifier (this thread, CPU or CUDA)
+//!          ─► period estimate + vetting sheet ─► journal line, synced (one writer thread)
+//! end:     journal ─► segments.csv, skipped.csv, failures.csv, catalog.csv, catalog.dat
+//! ```
+//!
+//! **Never losing work.** Each finished file is appended to `journal.jsonl` and synced before
+//! it counts as done; a sheet is written (atomically) before its file's journal line. A run
+//! started again with the same inputs and options skips the journalled files, and the outputs
+//! are always rebuilt from the journal, in input order, each written to a temporary file and
+//! renamed: a run killed at any moment and restarted ends with the same bytes as a clean one.
+//! Every forward pass is padded to exactly `batch` segments, because libtorch's kernels round
+//! differently for different batch sizes; so a segment's p_eb does not depend on which other
+//! segments happened to share its batch, in a resumed run or in another shard.
+//!
+//! **Broken files** give a [`FileRecord`] with [`Outcome::Failed`] and a reason (in
+//! `failures.csv`); they never stop the run.
+//!
+//! **Shards.** [`Shard`] `K/N` classifies the inputs at positions `i % N == K - 1` of the
+//! whole ordered input list; [`merge`] joins the N output folders into exactly the outputs of
+//! one run.
+//!
+//! ```no_run
+//! use calnet::pipeline::{self, ClassifyOptions, Event};
+//!
+//! let found = pipeline::discover(&["tess/lc/s0004"]);
+//! let options = ClassifyOptions::new("calnet.pth", "out");
+//! let summary = pipeline::classify(&found.files, &options, &mut |event| {
+//!     if let Event::Failed { file, reason } = event {
+//!         eprintln!("{file}: {reason}");
+//!     }
+//! })?;
+//! println!("{} segments, {} candidates", summary.segments, summary.candidate_segments);
+//! # Ok::<(), calnet::pipeline::Error>(())
+//! ```
+
+mod error;
+pub mod journal;
+mod merge;
+mod shard;
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{channel, sync_channel, Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+use calnet_model::{Classifier, ClassifierOptions, DeviceSpec, GLS_LEN, LC_LEN};
+use lc_prep::{FeatureConfig, FeatureExtractor, Features};
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use tess_io::LightCurve;
+
+pub use error::Error;
+pub use journal::{Journal, RunHeader};
+pub use merge::merge;
+pub use shard::{ParseShardError, Shard};
+
+use crate::catalog::{
+    self, Catalog, Classified, FileRecord, Outcome, SegmentPeriod, SegmentResult, SkippedSegment,
+};
+use crate::period;
+
+/// Which files get a vetting sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Plots {
+    /// Files with at least one segment above the threshold.
+    #[default]
+    Candidates,
+    /// Every file with a classified segment.
+    All,
+    /// None.
+    None,
+}
+
+impl fmt::Display for Plots {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Plots::Candidates => "candidates",
+            Plots::All => "all",
+            Plots::None => "none",
+        })
+    }
+}
+
+impl FromStr for Plots {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Plots, String> {
+        match s {
+            "candidates" => Ok(Plots::Candidates),
+            "all" => Ok(Plots::All),
+            "none" => Ok(Plots::None),
+            other => Err(format!("plots {other:?}: expected candidates, all or none")),
+        }
+    }
+}
+
+/// How [`classify`] runs.
+#[derive(Debug, Clone)]
+pub struct ClassifyOptions {
+    /// The weights: the published `.pth` or a safetensors file.
+    pub weights: PathBuf,
+    /// The output folder (created if needed; a rerun into it resumes).
+    pub out: PathBuf,
+    /// A segment is an EB candidate when p_eb is above this (0.5, the reference's argmax).
+    pub threshold: f32,
+    /// Where the network runs.
+    pub device: DeviceSpec,
+    /// Threads reading files and computing features (and libtorch's CPU threads).
+    pub jobs: usize,
+    /// Segments per forward pass.
+    pub batch: usize,
+    /// Which files get a vetting sheet.
+    pub plots: Plots,
+    /// The part of the inputs to classify.
+    pub shard: Option<Shard>,
+    /// How light curves become model inputs.
+    pub features: FeatureConfig,
+}
+
+impl ClassifyOptions {
+    /// The defaults: threshold 0.5, device auto, as many jobs as cores, batch 64, sheets of
+    /// candidates, no shard, the reference features.
+    pub fn new(weights: impl Into<PathBuf>, out: impl Into<PathBuf>) -> ClassifyOptions {
+        ClassifyOptions {
+            weights: weights.into(),
+            out: out.into(),
+            threshold: 0.5,
+            device: DeviceSpec::Auto,
+            jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            batch: 64,
+            plots: Plots::Candidates,
+            shard: None,
+            features: FeatureConfig::reference(),
+        }
+    }
+}
+
+/// Where a run stands; handed to the caller's callback a few times a second.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Progress {
+    /// Files this run (or shard) covers.
+    pub files_total: usize,
+    /// Files finished, those of an earlier interrupted run included.
+    pub files_done: usize,
+    /// Files an earlier run had finished.
+    pub files_resumed: usize,
+    /// Segments classified by this run.
+    pub segments: usize,
+    /// Of which above the threshold.
+    pub candidate_segments: usize,
+    /// Files that failed in this run.
+    pub failures: usize,
+    /// Time since this run started.
+    pub elapsed: Duration,
+}
+
+impl Progress {
+    /// Segments per second of this run.
+    pub fn segments_per_second(&self) -> f64 {
+        self.segments as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+
+    /// Estimated time left, from this run's rate of files; `None` before the first file.
+    pub fn eta(&self) -> Option<Duration> {
+        let done = self.files_done - self.files_resumed;
+        let left = self.files_total - self.files_done;
+        (done > 0).then(|| self.elapsed.mul_f64(left as f64 / done as f64))
+    }
+}
+
+/// What [`classify`] reports while it runs.
+#[derive(Debug, Clone, Copy)]
+pub enum Event<'a> {
+    /// The run is about to start: the files it covers, those already done by an earlier run.
+    Started {
+        /// Files this run (or shard) covers.
+        files: usize,
+        /// Files an earlier run had finished.
+        resumed: usize,
+    },
+    /// A file could not be classified; the run goes on.
+    Failed {
+        /// The file.
+        file: &'a str,
+        /// Why.
+        reason: &'a str,
+    },
+    /// Counts so far.
+    Progress(&'a Progress),
+    /// The outputs are being written.
+    Writing,
+}
+
+/// What a finished run did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// Files covered (this shard's, with a shard).
+    pub files: usize,
+    /// Of which finished by an earlier run.
+    pub files_resumed: usize,
+    /// Segments classified (all files covered).
+    pub segments: usize,
+    /// Segments above the threshold.
+    pub candidate_segments: usize,
+    /// Targets (TICs) in the catalog.
+    pub targets: usize,
+    /// Files that could not be classified.
+    pub failures: usize,
+    /// Vetting sheets drawn.
+    pub sheets: usize,
+    /// Time this run took.
+    pub elapsed: Duration,
+    /// Segments classified by this run (not resumed), for the rate.
+    pub segments_this_run: usize,
+    /// The output folder.
+    pub out: PathBuf,
+}
+
+impl Summary {
+    /// Segments per second of this run.
+    pub fn segments_per_second(&self) -> f64 {
+        self.segments_this_run as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+}
+
+/// The files of a list of inputs (files, folders searched recursively for `*.fits` and
+/// `*.fits.gz`, such as a sector folder `ROOT/s0004` or the root of the sector layout), sorted
+/// by path and each listed once, so the order, hence sharding and the outputs' row order, does
+/// not depend on how the inputs were spelled on the command line. Folders that could not be
+/// listed are in `errors`.
+pub fn discover<P: AsRef<Path>>(inputs: &[P]) -> tess_io::Inputs {
+    let mut found = tess_io::collect_inputs(inputs);
+    found.files.sort();
+    found.files.dedup();
+    found
+}
+
+/// The sheets' folder inside a run's output folder.
+pub const SHEETS: &str = "sheets";
+
+/// Classifies `files` (in this order; see [`discover`]) into `options.out`. Returns the
+/// summary once every output is written; bad files do not make it fail (see
+/// [`Summary::failures`]), only fatal problems do: weights that do not load, an output folder
+/// that cannot be written, or one holding another run's journal.
+pub fn classify(
+    files: &[PathBuf],
+    options: &ClassifyOptions,
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<Summary, Error> {
+    let started = Instant::now();
+    let out = &options.out;
+    std::fs::create_dir_all(out).map_err(|source| Error::Io {
+        path: out.clone(),
+        source,
+    })?;
+    if options.plots != Plots::None {
+        let sheets = out.join(SHEETS);
+        std::fs::create_dir_all(&sheets).map_err(|source| Error::Io {
+            path: sheets,
+            source,
+        })?;
+    }
+    let extractor = FeatureExtractor::new(options.features)?;
+    let jobs = options.jobs.max(1);
+    let batch = options.batch.max(1);
+    let classifier = Classifier::load(
+        &options.weights,
+        ClassifierOptions {
+            device: options.device,
+            batch_size: batch,
+            threads: Some(jobs),
+        },
+    )
+    .map_err(|source| Error::Weights {
+        path: options.weights.clone(),
+        source,
+    })?;
+    let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    let header = RunHeader {
+        format: journal::FORMAT,
+        inputs: files.len(),
+        inputs_sha256: list_sha256(&names),
+        shard: options.shard,
+        weights_sha256: file_sha256(&options.weights)?,
+        device: format!("{:?}", classifier.device()),
+        batch,
+        threshold: options.threshold,
+        plots: options.plots.to_string(),
+        features: format!("{:?}", options.features),
+    };
+    let (mut journal, earlier) = Journal::open(out, &header)?;
+    let in_shard = |i: usize| options.shard.is_none_or(|s| s.contains(i));
+    let finished: HashSet<usize> = earlier
+        .iter()
+        .map(|r| r.index)
+        .filter(|&i| i < files.len() && in_shard(i))
+        .collect();
+    let work: Vec<usize> = (0..files.len())
+        .filter(|&i| in_shard(i) && !finished.contains(&i))
+        .collect();
+    let mut progress = Progress {
+        files_total: work.len() + finished.len(),
+        files_done: finished.len(),
+        files_resumed: finished.len(),
+        ..Progress::default()
+    };
+    on_event(Event::Started {
+        files: progress.files_total,
+        resumed: progress.files_resumed,
+    });
+    if !work.is_empty() {
+        let stage = Stages {
+            files,
+            names: &names,
+            extractor: &extractor,
+            options,
+            batch,
+            jobs,
+        };
+        stage.run(
+            &classifier,
+            &work,
+            &mut journal,
+            &mut progress,
+            started,
+            on_event,
+        )?;
+    }
+    drop(journal);
+    on_event(Event::Writing);
+    let (_, mut records, _) = journal::read(&out.join(journal::JOURNAL))?;
+    records.retain(|r| r.index < files.len() && in_shard(r.index));
+    let records = in_order(records);
+    let catalog = catalog::write_outputs(out, &records, options.threshold)?;
+    Ok(summarise(
+        &records,
+        &catalog,
+        options.threshold,
+        &progress,
+        started,
+        out,
+    ))
+}
+
+/// Records sorted by input position, one per position (the first journalled).
+pub(crate) fn in_order(records: Vec<FileRecord>) -> Vec<FileRecord> {
+    let mut by_index = BTreeMap::new();
+    for r in records {
+        by_index.entry(r.index).or_insert(r);
+    }
+    by_index.into_values().collect()
+}
+
+pub(crate) fn summarise(
+    records: &[FileRecord],
+    catalog: &Catalog,
+    threshold: f32,
+    progress: &Progress,
+    started: Instant,
+    out: &Path,
+) -> Summary {
+    let classified = || {
+        records.iter().filter_map(|r| match &r.outcome {
+            Outcome::Classified(c) => Some(c),
+            Outcome::Failed { .. } => None,
+        })
+    };
+    let segments = || classified().flat_map(|c| c.segments.iter());
+    Summary {
+        files: records.len(),
+        files_resumed: progress.files_resumed,
+        segments: segments().count(),
+        candidate_segments: segments().filter(|s| s.p_eb > threshold).count(),
+        targets: catalog.rows.len(),
+        failures: records.len() - classified().count(),
+        sheets: classified().filter(|c| c.sheet.is_some()).count(),
+        elapsed: started.elapsed(),
+        segments_this_run: progress.segments,
+        out: out.to_path_buf(),
+    }
+}
+
+fn list_sha256(names: &[String]) -> String {
+    let mut h = Sha256::new();
+    for n in names {
+        h.update(n.as_bytes());
+        h.update(b"\n");
+    }
+    hex(&h.finalize())
+}
+
+fn file_sha256(path: &Path) -> Result<String, Error> {
+    let mut h = Sha256::new();
+    let mut f = std::fs::File::open(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    std::io::copy(&mut f, &mut h).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(hex(&h.finalize()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A file after reading and feature extraction.
+struct Prepared {
+    index: usize,
+    result: Result<(LightCurve, Features), String>,
+}
+
+/// A file whose segments all have a p_eb (or that failed): ready for the writer thread.
+struct Finished {
+    index: usize,
+    result: Result<(LightCurve, Features, Vec<f32>), String>,
+}
+
+/// What the writer thread tells the inference loop about a journalled file.
+struct Done {
+    segments: usize,
+    candidates: usize,
+    failed: bool,
+}
+
+/// The borrowed pieces of one run.
+struct Stages<'a> {
+    files: &'a [PathBuf],
+    names: &'a [String],
+    extractor: &'a FeatureExtractor,
+    options: &'a ClassifyOptions,
+    batch: usize,
+    jobs: usize,
+}
+
+impl Stages<'_> {
+    fn run(
+        &self,
+        classifier: &Classifier,
+        work: &[usize],
+        journal: &mut Journal,
+        progress: &mut Progress,
+        started: Instant,
+        on_event: &mut dyn FnMut(Event<'_>),
+    ) -> Result<(), Error> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(self.jobs)
+            .thread_name(|i| format!("calnet-prep-{i}"))
+            .build()
+            .map_err(|e| Error::Threads(e.to_string()))?;
+        // Bounded: readers wait when inference lags, so memory stays flat in the file count.
+        let (prep_tx, prep_rx) = sync_channel::<Prepared>(2 * self.jobs);
+        let (post_tx, post_rx) = sync_channel::<Finished>(2);
+        let (done_tx, done_rx) = channel::<Done>();
+        let stop = AtomicBool::new(false);
+        std::thread::scope(|s| {
+            let stop = &stop;
+            s.spawn(move || {
+                pool.install(|| {
+                    work.par_iter().for_each_with(prep_tx, |tx, &index| {
+                        if stop.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        let result = self.prepare(index);
+                        if tx.send(Prepared { index, result }).is_err() {
+                            stop.store(true, Ordering::Relaxed);
+                        }
+                    })
+                })
+            });
+            let writer = s.spawn(move || self.write(post_rx, journal, done_tx));
+            let inferred = self.infer(classifier, prep_rx, post_tx, &done_rx, progress, started, on_event);
+            if inferred.is_err() {
+                stop.store(true, Ordering::Relaxed);
+            }
+            // The writer ends once `post_tx` (moved into `infer`) is dropped.
+            let written = writer.join().unwrap_or_else(|_| {
+                Err(Error::Threads("the journal writer panicked".into()))
+            });
+            for d in done_rx.try_iter() {
+                count(progress, &d);
+            }
+            progress.elapsed = started.elapsed();
+            on_event(Event::Progress(progress));
+            // The writer's own error explains why the inference loop could not hand it files.
+            written.and(inferred)
+        })
+    }
+
+    fn prepare(&self, index: usize) -> Result<(LightCurve, Features), String> {
+        let lc = tess_io::read(&self.files[index]).map_err(|e| e.reason())?;
+        let features = self.extractor.extract(&lc).map_err(|e| e.to_string())?;
+        Ok((lc, features))
+    }
+
+    /// The inference loop: gathers segments into full batches, runs them, and hands finished
+    /// files to the writer.
+    fn infer(
+        &self,
+        classifier: &Classifier,
+        prep_rx: Receiver<Prepared>,
+        post_tx: std::sync::mpsc::SyncSender<Finished>,
+        done_rx: &Receiver<Done>,
+        progress: &mut Progress,
+        started: Instant,
+        on_event: &mut dyn FnMut(Event<'_>),
+    ) -> Result<(), Error> {
+        let mut pending: BTreeMap<usize, (LightCurve, Features, Vec<f32>)> = BTreeMap::new();
+        let mut queue: Vec<(usize, usize)> = Vec::new(); // (file index, segment position)
+        let mut lc_buf: Vec<f32> = Vec::with_capacity(self.batch * LC_LEN);
+        let mut gls_buf: Vec<f32> = Vec::with_capacity(self.batch * GLS_LEN);
+        let mut last_report = Instant::now();
+        let send = |f: Finished| {
+            post_tx
+                .send(f)
+                .map_err(|_| Error::Threads("the journal writer stopped".into()))
+        };
+        let mut closed = false;
+        while !closed || !queue.is_empty() {
+            if !closed {
+                match prep_rx.recv_timeout(Duration::from_millis(200)) {
+                    Ok(Prepared { index, result }) => match result {
+                        Err(reason) => {
+                            on_event(Event::Failed {
+                                file: &self.names[index],
+                                reason: &reason,
+                            });
+                            send(Finished {
+                                index,
+                                result: Err(reason),
+                            })?;
+                        }
+                        Ok((lc, features)) if features.segments.is_empty() => send(Finished {
+                            index,
+                            result: Ok((lc, features, Vec::new())),
+                        })?,
+                        Ok((lc, features)) => {
+                            for (k, seg) in features.segments.iter().enumerate() {
+                                queue.push((index, k));
+                                lc_buf.extend_from_slice(&seg.lc);
+                                gls_buf.extend_from_slice(&seg.gls);
+                            }
+                            let n = features.segments.len();
+                            pending.insert(index, (lc, features, vec![f32::NAN; n]));
+                        }
+                    },
+                    Err(RecvTimeoutError::Timeout) => {}
+                    Err(RecvTimeoutError::Disconnected) => closed = true,
+                }
+            }
+            while queue.len() >= self.batch || (closed && !queue.is_empty()) {
+                let n = queue.len().min(self.batch);
+                let p = self.forward(classifier, &lc_buf[..n * LC_LEN], &gls_buf[..n * GLS_LEN])?;
+                for (&(index, k), &p) in queue[..n].iter().zip(&p) {
+                    let entry = pending.get_mut(&index).expect("queued file is pending");
+                    entry.2[k] = p;
+                    if k + 1 == entry.2.len() {
+                        // The last segment of a file is queued last: the file is complete.
+                        let (lc, features, p) = pending.remove(&index).expect("pending");
+                        send(Finished {
+                            index,
+                            result: Ok((lc, features, p)),
+                        })?;
+                    }
+                }
+                queue.drain(..n);
+                lc_buf.drain(..n * LC_LEN);
+                gls_buf.drain(..n * GLS_LEN);
+            }
+            for d in done_rx.try_iter() {
+                count(progress, &d);
+            }
+            if last_report.elapsed() >= Duration::from_millis(250) {
+                last_report = Instant::now();
+                progress.elapsed = started.elapsed();
+                on_event(Event::Progress(progress));
+            }
+        }
+        Ok(())
+    }
+
+    /// One forward pass of exactly `batch` segments (zero-padded): a segment's p_eb then does
+    /// not depend on how many others share its pass.
+    fn forward(&self, classifier: &Classifier, lc: &[f32], gls: &[f32]) -> Result<Vec<f32>, Error> {
+        let n = lc.len() / LC_LEN;
+        let mut p = if n == self.batch {
+            classifier.predict(lc, gls)
+        } else {
+            let mut lc_pad = lc.to_vec();
+            lc_pad.resize(self.batch * LC_LEN, 0.0);
+            let mut gls_pad = gls.to_vec();
+            gls_pad.resize(self.batch * GLS_LEN, 0.0);
+            classifier.predict(&lc_pad, &gls_pad)
+        }
+        .map_err(Error::Inference)?;
+        p.truncate(n);
+        Ok(p)
+    }
+
+    /// The writer thread: period estimate and sheet, then the journal line.
+    fn write(
+        &self,
+        post_rx: Receiver<Finished>,
+        journal: &mut Journal,
+        done_tx: Sender<Done>,
+    ) -> Result<(), Error> {
+        let periods = gls::FrequencyGrid::calnet().periods().to_vec();
+        for finished in post_rx {
+            let record = self.record(finished, &periods)?;
+            journal.append(&record)?;
+            let done = match &record.outcome {
+                Outcome::Classified(c) => Done {
+                    segments: c.segments.len(),
+                    candidates: c
+                        .segments
+                        .iter()
+                        .filter(|s| s.p_eb > self.options.threshold)
+                        .count(),
+                    failed: false,
+                },
+                Outcome::Failed { .. } => Done {
+                    segments: 0,
+                    candidates: 0,
+                    failed: true,
+                },
+            };
+            let _ = done_tx.send(done);
+        }
+        Ok(())
+    }
+
+    fn record(&self, finished: Finished, periods: &[f64]) -> Result<FileRecord, Error> {
+        let file = self.names[finished.index].clone();
+        let (lc, features, p) = match finished.result {
+            Err(reason) => {
+                return Ok(FileRecord {
+                    index: finished.index,
+                    file,
+                    outcome: Outcome::Failed { reason },
+                })
+            }
+            Ok(x) => x,
+        };
+        let threshold = self.options.threshold;
+        let segments: Vec<SegmentResult> = features
+            .segments
+            .iter()
+            .zip(&p)
+            .map(|(s, &p_eb)| SegmentResult {
+                segment: s.index,
+                t_start: s.t_start,
+                t_end: s.t_end,
+                n_points: s.n_points,
+                p_eb,
+                peak_period: period::peak_period(periods, &s.gls),
+            })
+            .collect();
+        let skipped = features
+            .skipped
+            .iter()
+            .map(|s| SkippedSegment {
+                segment: s.index,
+                t_start: s.t_start,
+                t_end: s.t_end,
+                n_points: s.n_points,
+                reason: s.reason.to_string(),
+            })
+            .collect();
+        let meta = &lc.meta;
+        let mut classified = Classified {
+            tic: meta.tic,
+            sector: meta.sector,
+            product: product_name(meta.product).to_string(),
+            ra: meta.ra,
+            dec: meta.dec,
+            tmag: meta.tmag,
+            teff: meta.teff,
+            segments,
+            skipped,
+            period: None,
+            sheet: None,
+        };
+        let candidate = classified.segments.iter().any(|s| s.p_eb > threshold);
+        let wants_sheet = match self.options.plots {
+            Plots::All => !classified.segments.is_empty(),
+            Plots::Candidates => candidate,
+            Plots::None => false,
+        };
+        if candidate || wants_sheet {
+            let best = classified.best_segment().cloned();
+            let best_pos = best
+                .as_ref()
+                .and_then(|b| classified.segments.iter().position(|s| s.segment == b.segment));
+            if let (Some(best), Some(pos)) = (best, best_pos) {
+                let (t, f) = segment_points(&lc, &self.options.features, best.t_start, best.t_end);
+                classified.period = best
+                    .peak_period
+                    .and_then(|peak| period::estimate(&t, &f, peak))
+                    .map(|estimate| SegmentPeriod {
+                        segment: best.segment,
+                        estimate,
+                    });
+                if wants_sheet {
+                    let name = sheet_name(meta);
+                    let path = self.options.out.join(SHEETS).join(&name);
+                    let sheet = crate::plot::sheet::Sheet {
+                        lc: &lc,
+                        features: &features,
+                        config: &self.options.features,
+                        p_eb: &p,
+                        best: pos,
+                        periods,
+                        period: classified.period.map(|p| p.estimate),
+                        threshold,
+                    };
+                    sheet.write(&path)?;
+                    classified.sheet = Some(name);
+                }
+            }
+        }
+        Ok(FileRecord {
+            index: finished.index,
+            file,
+            outcome: Outcome::Classified(classified),
+        })
+    }
+}
+
+fn count(progress: &mut Progress, d: &Done) {
+    progress.files_done += 1;
+    progress.segments += d.segments;
+    progress.candidate_segments += d.candidates;
+    progress.failures += usize::from(d.failed);
+}
+
+/// The product's name in the outputs.
+pub fn product_name(product: tess_io::Product) -> &'static str {
+    match product {
+        tess_io::Product::Spoc => "SPOC",
+        tess_io::Product::TessSpoc => "TESS-SPOC",
+        tess_io::Product::Qlp => "QLP",
+        tess_io::Product::SpocAlert => "SPOC-alert",
+    }
+}
+
+/// A vetting sheet's file name: `TIC<tic>_s<sector>.png` for SPOC 2-minute light curves;
+/// other products of the same target and sector add a suffix (`_20s`, `_tess-spoc`, `_qlp`,
+/// `_alert`) so their sheets do not overwrite each other.
+///
+/// ```
+/// # let meta = tess_io::Metadata { tic: 98853987, sector: Some(4), camera: None, ccd: None,
+/// #     tmag: None, teff: None, logg: None, radius: None, ra: None, dec: None,
+/// #     product: tess_io::Product::Spoc, cadence_s: 120.0, file: String::new(), path: None };
+/// assert_eq!(calnet::pipeline::sheet_name(&meta), "TIC98853987_s4.png");
+/// ```
+pub fn sheet_name(meta: &tess_io::Metadata) -> String {
+    let sector = meta
+        .sector
+        .map_or_else(|| "unknown".to_string(), |s| s.to_string());
+    let suffix = match meta.product {
+        tess_io::Product::Spoc if meta.cadence_s < 60.0 => "_20s",
+        tess_io::Product::Spoc => "",
+        tess_io::Product::TessSpoc => "_tess-spoc",
+        tess_io::Product::Qlp => "_qlp",
+        tess_io::Product::SpocAlert => "_alert",
+    };
+    format!("TIC{}_s{}{}.png", meta.tic, sector, suffix)
+}
+
+/// The points of the light curve that the quality cut keeps between `t_start` and `t_end`
+/// (one segment), with the flux as f64.
+pub(crate) fn segment_points(
+    lc: &LightCurve,
+    config: &FeatureConfig,
+    t_start: f64,
+    t_end: f64,
+) -> (Vec<f64>, Vec<f64>) {
+    let (keep, _) = lc.quality_keep(config.quality);
+    lc.time
+        .iter()
+        .zip(&lc.flux)
+        .zip(keep)
+        .filter(|((&t, _), k)| *k && t >= t_start && t <= t_end)
+        .map(|((&t, &f), _)| (t, f as f64))
+        .unzip()
+}

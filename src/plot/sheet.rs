@@ -1,0 +1,501 @@
+//! Vetting sheets: one PNG per light curve, to judge a candidate at a glance.
+//!
+//! Four panels under a title that gives the TIC, sector, product and p_eb:
+//! 1. the light curve as read (relative flux against BTJD): the points the model saw, the rows
+//!    the quality mask dropped, the top-percentile points the clip removed, the points of
+//!    segments too short to classify; each segment shaded (yellow above the threshold) and
+//!    labelled with its p_eb;
+//! 2. the 4000-value model input of the most probable segment;
+//! 3. its 1000-value periodogram against period, with the peak and twice the peak marked;
+//! 4. its light curve folded at the EB period estimate, the deepest minimum at phase 0, with
+//!    the binned median.
+
+use std::path::Path;
+
+use plotters::prelude::*;
+
+use super::{register_fonts, FONT};
+use crate::period::{self, PeriodEstimate};
+use lc_prep::{FeatureConfig, Features};
+use tess_io::LightCurve;
+
+/// Width and height of a sheet in pixels.
+pub const SIZE: (u32, u32) = (1500, 1250);
+
+const BLUE: RGBColor = RGBColor(31, 119, 180);
+const RED: RGBColor = RGBColor(214, 39, 40);
+const ORANGE: RGBColor = RGBColor(255, 127, 14);
+const GREEN: RGBColor = RGBColor(44, 160, 44);
+const GREY: RGBColor = RGBColor(160, 160, 160);
+const FLAGGED: RGBColor = RGBColor(255, 243, 176);
+const UNFLAGGED: RGBColor = RGBColor(238, 238, 238);
+
+/// Everything a sheet shows.
+#[derive(Debug, Clone, Copy)]
+pub struct Sheet<'a> {
+    /// The light curve as read.
+    pub lc: &'a LightCurve,
+    /// Its segments' model inputs.
+    pub features: &'a Features,
+    /// The configuration that made them (its quality mask and clip percentile).
+    pub config: &'a FeatureConfig,
+    /// p_eb of each segment of `features.segments`.
+    pub p_eb: &'a [f32],
+    /// Position in `features.segments` of the segment the lower panels show.
+    pub best: usize,
+    /// The periods of the periodogram's values, days.
+    pub periods: &'a [f64],
+    /// The EB period estimate of that segment, if there is one.
+    pub period: Option<PeriodEstimate>,
+    /// The threshold above which a segment is a candidate.
+    pub threshold: f32,
+}
+
+type DrawResult<T> = Result<T, String>;
+
+fn err<E: std::fmt::Debug>(e: E) -> String {
+    format!("drawing failed: {e:?}")
+}
+
+impl Sheet<'_> {
+    /// Draws the sheet into `path` (PNG) atomically: a temporary file in the same folder,
+    /// synced, then renamed.
+    pub fn write(&self, path: &Path) -> Result<(), crate::pipeline::Error> {
+        let io = |source| crate::pipeline::Error::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let tmp = tempfile::Builder::new()
+            .prefix(".tmp-")
+            .suffix(".png")
+            .tempfile_in(dir)
+            .map_err(io)?;
+        self.draw(tmp.path())
+            .map_err(|reason| crate::pipeline::Error::Sheet {
+                path: path.to_path_buf(),
+                reason,
+            })?;
+        std::fs::File::open(tmp.path())
+            .and_then(|f| f.sync_all())
+            .map_err(io)?;
+        tmp.persist(path).map_err(|e| io(e.error))?;
+        crate::catalog::sync_dir(dir)
+    }
+
+    /// Draws the sheet into a PNG file at `path` (not atomically; see [`Sheet::write`]).
+    pub fn draw(&self, path: &Path) -> DrawResult<()> {
+        register_fonts();
+        let root = BitMapBackend::new(path, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let (title, body) = root.split_vertically(56);
+        self.title(&title)?;
+        let (top, rest) = body.split_vertically(400);
+        let (middle, bottom) = rest.split_vertically(390);
+        let (input, gls) = middle.split_horizontally(SIZE.0 / 2);
+        self.raw(&top)?;
+        self.input(&input)?;
+        self.periodogram(&gls)?;
+        self.fold(&bottom)?;
+        root.present().map_err(err)
+    }
+
+    fn best_segment(&self) -> Option<&lc_prep::Segment> {
+        self.features.segments.get(self.best)
+    }
+
+    fn title(&self, area: &DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>) -> DrawResult<()> {
+        let m = &self.lc.meta;
+        let p_max = self.p_eb.iter().copied().fold(f32::NAN, f32::max);
+        let verdict = if p_max > self.threshold {
+            "EB candidate"
+        } else {
+            "not a candidate"
+        };
+        let sector = m.sector.map_or("?".to_string(), |s| s.to_string());
+        let mut text = format!(
+            "TIC {}   sector {}   {} {:.0} s   p_eb max {:.3} ({verdict})",
+            m.tic,
+            sector,
+            crate::pipeline::product_name(m.product),
+            m.cadence_s,
+            p_max
+        );
+        if let Some(tmag) = m.tmag {
+            text.push_str(&format!("   Tmag {tmag:.2}"));
+        }
+        area.draw_text(
+            &text,
+            &(FONT, 28).into_font().color(&BLACK),
+            (20, 14),
+        )
+        .map_err(err)
+    }
+
+    /// Panel 1: the light curve as read.
+    fn raw(&self, area: &DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>) -> DrawResult<()> {
+        let lc = self.lc;
+        let (keep, _) = lc.quality_keep(self.config.quality);
+        let finite: Vec<usize> = (0..lc.time.len())
+            .filter(|&i| lc.time[i].is_finite() && lc.flux[i].is_finite())
+            .collect();
+        let kept_flux: Vec<f64> = finite
+            .iter()
+            .filter(|&&i| keep[i])
+            .map(|&i| lc.flux[i] as f64)
+            .collect();
+        let scale = median(&kept_flux).filter(|m| *m != 0.0).unwrap_or(1.0);
+        let (t_lo, t_hi) = min_max(finite.iter().map(|&i| lc.time[i]));
+        // The y range covers the kept points (robustly), so one wild dropped point does not
+        // squash the light curve.
+        let (y_lo, y_hi) = padded(percentile_range(&kept_flux, 0.1, 99.9).map_or((0.9, 1.1), |(a, b)| (a / scale, b / scale)));
+        let mut chart = ChartBuilder::on(area)
+            .margin(12)
+            .margin_right(24)
+            .caption(
+                "light curve (blue: model input; red: quality-flagged; orange: top-percentile clip; grey: segment too short)",
+                (FONT, 18),
+            )
+            .x_label_area_size(44)
+            .y_label_area_size(80)
+            .build_cartesian_2d(t_lo..t_hi.max(t_lo + 1e-6), y_lo..y_hi)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("time (BTJD = BJD - 2457000, days)")
+            .y_desc("relative flux")
+            .label_style((FONT, 15))
+            .axis_desc_style((FONT, 16))
+            .light_line_style(WHITE)
+            .draw()
+            .map_err(err)?;
+        // Segment spans, shaded, with their p_eb.
+        for (k, s) in self.features.segments.iter().enumerate() {
+            let p = self.p_eb.get(k).copied().unwrap_or(f32::NAN);
+            let fill = if p > self.threshold { FLAGGED } else { UNFLAGGED };
+            chart
+                .draw_series([Rectangle::new(
+                    [(s.t_start, y_lo), (s.t_end, y_hi)],
+                    fill.filled(),
+                )])
+                .map_err(err)?;
+            chart
+                .draw_series([Text::new(
+                    format!("segment {}: p_eb {:.3}", s.index, p),
+                    (s.t_start, y_hi),
+                    (FONT, 16).into_font().color(&BLACK),
+                )])
+                .map_err(err)?;
+        }
+        let clip = self.clipped_points();
+        let in_short = |t: f64| {
+            self.features
+                .skipped
+                .iter()
+                .any(|s| t >= s.t_start && t <= s.t_end)
+        };
+        let (mut used, mut short, mut dropped, mut clipped) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for &i in &finite {
+            let pt = (lc.time[i], lc.flux[i] as f64 / scale);
+            if !keep[i] {
+                dropped.push(pt);
+            } else if in_short(pt.0) {
+                short.push(pt);
+            } else if clip.contains(&pt.0) {
+                clipped.push(pt);
+            } else {
+                used.push(pt);
+            }
+        }
+        let in_range = |(_, y): &(f64, f64)| *y >= y_lo && *y <= y_hi;
+        // Dropped and clipped points are drawn on top, clamped into view, so they stay visible.
+        let clamp = |(t, y): (f64, f64)| (t, y.clamp(y_lo, y_hi));
+        chart
+            .draw_series(used.into_iter().filter(in_range).map(|p| Circle::new(p, 1, BLUE.filled())))
+            .map_err(err)?;
+        chart
+            .draw_series(short.into_iter().filter(in_range).map(|p| Circle::new(p, 1, GREY.filled())))
+            .map_err(err)?;
+        chart
+            .draw_series(dropped.into_iter().map(clamp).map(|p| Circle::new(p, 2, RED.filled())))
+            .map_err(err)?;
+        chart
+            .draw_series(clipped.into_iter().map(clamp).map(|p| Circle::new(p, 2, ORANGE.filled())))
+            .map_err(err)?;
+        Ok(())
+    }
+
+    /// Times of the points the percentile clip removed from each classified segment, sorted.
+    fn clipped_points(&self) -> SortedTimes {
+        let lc = self.lc;
+        let mut times = Vec::new();
+        for s in &self.features.segments {
+            let (t, f) = crate::pipeline::segment_points(lc, self.config, s.t_start, s.t_end);
+            let f32s: Vec<f32> = f.iter().map(|&v| v as f32).collect();
+            let keep = lc_prep::clip::percentile_keep(&f32s, self.config.clip_percentile);
+            times.extend(t.iter().zip(keep).filter(|(_, k)| !k).map(|(t, _)| *t));
+        }
+        times.sort_by(f64::total_cmp);
+        SortedTimes(times)
+    }
+
+    /// Panel 2: the model's light-curve input.
+    fn input(&self, area: &DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>) -> DrawResult<()> {
+        let Some(seg) = self.best_segment() else {
+            return Ok(());
+        };
+        let n = seg.lc.len().max(2);
+        let mut chart = ChartBuilder::on(area)
+            .margin(12)
+            .caption(
+                format!(
+                    "model input: segment {} resampled to {} points (p_eb {:.3})",
+                    seg.index,
+                    seg.lc.len(),
+                    self.p_eb.get(self.best).copied().unwrap_or(f32::NAN)
+                ),
+                (FONT, 18),
+            )
+            .x_label_area_size(44)
+            .y_label_area_size(60)
+            .build_cartesian_2d(seg.t_start..seg.t_end.max(seg.t_start + 1e-6), -0.02f64..1.02)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("time (BTJD, days)")
+            .y_desc("scaled flux")
+            .label_style((FONT, 15))
+            .axis_desc_style((FONT, 16))
+            .x_labels(6)
+            .light_line_style(WHITE)
+            .draw()
+            .map_err(err)?;
+        let span = seg.t_end - seg.t_start;
+        chart
+            .draw_series(LineSeries::new(
+                seg.lc
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &v)| (seg.t_start + span * i as f64 / (n - 1) as f64, v as f64)),
+                BLUE.stroke_width(1),
+            ))
+            .map_err(err)?;
+        Ok(())
+    }
+
+    /// Panel 3: the periodogram input, with the peak and its double.
+    fn periodogram(&self, area: &DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>) -> DrawResult<()> {
+        let Some(seg) = self.best_segment() else {
+            return Ok(());
+        };
+        if self.periods.len() != seg.gls.len() || self.periods.is_empty() {
+            return Ok(());
+        }
+        let (p_lo, p_hi) = min_max(self.periods.iter().copied());
+        let peak = period::peak_period(self.periods, &seg.gls);
+        let caption = match peak {
+            Some(p) => format!("periodogram: peak {p:.5} d (red), twice the peak (green)"),
+            None => "periodogram".to_string(),
+        };
+        let mut chart = ChartBuilder::on(area)
+            .margin(12)
+            .margin_right(24)
+            .caption(caption, (FONT, 18))
+            .x_label_area_size(44)
+            .y_label_area_size(60)
+            .build_cartesian_2d((p_lo..p_hi).log_scale(), -0.02f64..1.05)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("period (days)")
+            .y_desc("scaled GLS power")
+            .label_style((FONT, 15))
+            .axis_desc_style((FONT, 16))
+            .x_label_formatter(&|v| format_period(*v))
+            .light_line_style(WHITE)
+            .draw()
+            .map_err(err)?;
+        if let Some(p) = peak {
+            for (x, colour) in [(p, RED), (2.0 * p, GREEN)] {
+                if x <= p_hi {
+                    chart
+                        .draw_series(LineSeries::new(
+                            [(x, -0.02), (x, 1.05)],
+                            colour.stroke_width(2),
+                        ))
+                        .map_err(err)?;
+                }
+            }
+        }
+        chart
+            .draw_series(LineSeries::new(
+                self.periods
+                    .iter()
+                    .zip(&seg.gls)
+                    .map(|(&p, &v)| (p, v as f64)),
+                BLACK.stroke_width(1),
+            ))
+            .map_err(err)?;
+        Ok(())
+    }
+
+    /// Panel 4: the segment folded at the EB period estimate.
+    fn fold(&self, area: &DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>) -> DrawResult<()> {
+        let (Some(seg), Some(est)) = (self.best_segment(), self.period) else {
+            area.draw_text(
+                "no period estimate for this segment",
+                &(FONT, 20).into_font().color(&BLACK),
+                (40, 40),
+            )
+            .map_err(err)?;
+            return Ok(());
+        };
+        let (t, f) = crate::pipeline::segment_points(self.lc, self.config, seg.t_start, seg.t_end);
+        let scale = median(&f).filter(|m| *m != 0.0).unwrap_or(1.0);
+        let y: Vec<f64> = f.iter().map(|v| v / scale).collect();
+        let p = est.period;
+        // Put the deepest binned minimum at phase 0 (the primary eclipse of an EB).
+        const BINS: usize = 100;
+        let t0 = t.first().copied().unwrap_or(0.0);
+        let binned = |epoch: f64| -> Vec<Option<f64>> {
+            let mut bins: Vec<Vec<f64>> = vec![Vec::new(); BINS];
+            for (&ti, &yi) in t.iter().zip(&y) {
+                let b = ((period::phase(ti, epoch, p) * BINS as f64) as usize).min(BINS - 1);
+                bins[b].push(yi);
+            }
+            bins.iter_mut().map(|b| median_mut(b)).collect()
+        };
+        let first = binned(t0);
+        let deepest = first
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.map(|v| (i, v)))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map_or(0, |(i, _)| i);
+        let epoch = t0 + (deepest as f64 + 0.5) / BINS as f64 * p;
+        // Phases in [-0.25, 0.75): the primary at 0, a secondary eclipse near 0.5.
+        let ph = |ti: f64| {
+            let x = period::phase(ti, epoch, p);
+            if x >= 0.75 {
+                x - 1.0
+            } else {
+                x
+            }
+        };
+        let (y_lo, y_hi) = padded(percentile_range(&y, 0.1, 99.9).unwrap_or((0.9, 1.1)));
+        let how = if est.doubled {
+            "twice the periodogram peak: unequal alternate minima"
+        } else {
+            "the periodogram peak"
+        };
+        let mut chart = ChartBuilder::on(area)
+            .margin(12)
+            .margin_right(24)
+            .caption(
+                format!("segment {} folded at P = {p:.6} d ({how}); red: binned median", seg.index),
+                (FONT, 18),
+            )
+            .x_label_area_size(44)
+            .y_label_area_size(80)
+            .build_cartesian_2d(-0.25f64..0.75, y_lo..y_hi)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("phase")
+            .y_desc("relative flux")
+            .label_style((FONT, 15))
+            .axis_desc_style((FONT, 16))
+            .light_line_style(WHITE)
+            .draw()
+            .map_err(err)?;
+        chart
+            .draw_series(
+                t.iter()
+                    .zip(&y)
+                    .map(|(&ti, &yi)| (ph(ti), yi))
+                    .filter(|(_, yi)| *yi >= y_lo && *yi <= y_hi)
+                    .map(|pt| Circle::new(pt, 1, BLUE.mix(0.5).filled())),
+            )
+            .map_err(err)?;
+        let centred = binned(epoch);
+        let mut curve: Vec<(f64, f64)> = centred
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.map(|v| (ph(epoch + (i as f64 + 0.5) / BINS as f64 * p), v)))
+            .collect();
+        curve.sort_by(|a, b| a.0.total_cmp(&b.0));
+        chart
+            .draw_series(LineSeries::new(curve, RED.stroke_width(3)))
+            .map_err(err)?;
+        Ok(())
+    }
+}
+
+/// Sorted times, for membership tests by binary search.
+struct SortedTimes(Vec<f64>);
+
+impl SortedTimes {
+    fn contains(&self, t: &f64) -> bool {
+        self.0.binary_search_by(|x| x.total_cmp(t)).is_ok()
+    }
+}
+
+fn format_period(v: f64) -> String {
+    if v >= 1.0 {
+        format!("{v:.0}")
+    } else if v >= 0.1 {
+        format!("{v:.1}")
+    } else if v >= 0.01 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+fn min_max(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
+    if lo.is_finite() && hi.is_finite() {
+        (lo, hi)
+    } else {
+        (0.0, 1.0)
+    }
+}
+
+fn padded((lo, hi): (f64, f64)) -> (f64, f64) {
+    let pad = ((hi - lo) * 0.08).max(hi.abs() * 1e-6).max(1e-9);
+    (lo - pad, hi + pad)
+}
+
+fn median(values: &[f64]) -> Option<f64> {
+    median_mut(&mut values.to_vec())
+}
+
+fn median_mut(values: &mut [f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    Some(if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        0.5 * (values[n / 2 - 1] + values[n / 2])
+    })
+}
+
+/// The `lo`-th and `hi`-th percentiles (nearest rank).
+fn percentile_range(values: &[f64], lo: f64, hi: f64) -> Option<(f64, f64)> {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let at = |q: f64| v[(((v.len() - 1) as f64) * q / 100.0).round() as usize];
+    Some((at(lo), at(hi)))
+}
