@@ -67,8 +67,12 @@ pub fn reference_spline(
 /// Result of [`robust_spline`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct RobustFit {
-    /// Which input points survived the clipping (`true` keeps).
+    /// Which input points survive (`true` keeps): all but upward outliers (flares, cosmic
+    /// rays) and isolated downward ones.
     pub keep: Vec<bool>,
+    /// Which points the last least-squares fit used (both-sided clipping: eclipses are
+    /// excluded here so that they do not drag the trend down, but they stay in `keep`).
+    pub fit_keep: Vec<bool>,
     /// The least-squares spline of the last round (in the time units of `t`).
     pub trend: Spline,
     /// The interpolating spline through the kept points (in the units of `x`).
@@ -77,12 +81,19 @@ pub struct RobustFit {
     pub iterations: usize,
 }
 
-/// Robust mode's spline step: a least-squares cubic B-spline in `t` (days) with interior
-/// knots about every `cfg.knot_spacing_days`, refitted to the points kept by the robust
-/// mask of its residuals at `cfg.cut` sigmas until the mask stops changing (at most
-/// `cfg.max_iterations` rounds, as Astronet's `fit_kepler_spline`); then the interpolating
-/// spline through the kept `(x, flux)`. Real outliers (flares, cosmic rays) are removed and
-/// eclipses, being many consecutive points the spline follows, are kept.
+/// Robust mode's spline step (opt-in; not the reference).
+///
+/// 1. The trend: a least-squares cubic B-spline in `t` (days) with interior knots about
+///    every `cfg.knot_spacing_days`, refitted to the points that the robust mask
+///    ([`outlier::robust_mask`] at `cfg.cut` sigmas) of its residuals keeps, until that mask
+///    stops changing (at most `cfg.max_iterations` rounds), as Astronet's
+///    `fit_kepler_spline` does. The clipping is two-sided, so eclipses do not pull the trend.
+/// 2. The outliers: with `sigma` the robust scatter (1.4826 x MAD) of the fitted points'
+///    residuals, a point is dropped if its residual is above `cut * sigma` (flares, cosmic
+///    rays, scattered light glints) or below `-cut * sigma` with neither neighbour also
+///    below (a single low cadence: an instrumental outlier). Runs of two or more low points
+///    are eclipses or transits and are kept: they are the signal CALNet looks for.
+/// 3. The interpolating spline through the kept `(x, flux)`, as in the reference.
 ///
 /// ```
 /// let t: Vec<f64> = (0..3000).map(|i| i as f64 * 0.002).collect();
@@ -116,35 +127,50 @@ pub fn robust_spline(
     }
     let y: Vec<f64> = flux.iter().map(|&f| f as f64).collect();
     let knots = lsq_knots(t[0], t[n - 1], cfg.knot_spacing_days);
-    let mut keep = vec![true; n];
-    let mut trend = None;
+    let mut fit_keep = vec![true; n];
     let mut iterations = 0;
     let mut fitted = vec![0.0; n];
-    for _ in 0..cfg.max_iterations {
+    let mut residuals = vec![0.0; n];
+    let trend = loop {
         iterations += 1;
-        let spline = lsq_spline(t, &y, &keep, &knots)?;
+        let spline = lsq_spline(t, &y, &fit_keep, &knots)?;
         spline.eval_into(t, &mut fitted);
-        let residuals: Vec<f64> = y.iter().zip(&fitted).map(|(a, b)| a - b).collect();
+        for i in 0..n {
+            residuals[i] = y[i] - fitted[i];
+        }
         let new_keep = outlier::robust_mask(&residuals, cfg.cut);
-        trend = Some(spline);
-        if new_keep == keep {
-            break;
+        let n_new = new_keep.iter().filter(|&&k| k).count();
+        if new_keep == fit_keep || iterations == cfg.max_iterations || n_new < 4 {
+            break spline;
         }
-        if new_keep.iter().filter(|&&k| k).count() < 4 {
-            return Err(Error::TooFewPoints {
-                what: "robust spline after clipping",
-                n: new_keep.iter().filter(|&&k| k).count(),
-                need: 4,
-            });
-        }
-        keep = new_keep;
+        fit_keep = new_keep;
+    };
+    let fitted_residuals = crate::clip::select(&residuals, &fit_keep);
+    let center = crate::npy::median(&fitted_residuals);
+    let absdev: Vec<f64> = fitted_residuals
+        .iter()
+        .map(|r| (r - center).abs())
+        .collect();
+    let mut sigma = outlier::MAD_TO_SIGMA * crate::npy::median(&absdev);
+    if sigma < 1.0e-24 {
+        sigma = outlier::MEAN_AD_TO_SIGMA * crate::npy::mean(&absdev);
     }
+    let limit = cfg.cut * sigma;
+    let low: Vec<bool> = residuals.iter().map(|r| r - center < -limit).collect();
+    let keep: Vec<bool> = (0..n)
+        .map(|i| {
+            let high = residuals[i] - center > limit;
+            let isolated_low = low[i] && !(i > 0 && low[i - 1]) && !(i + 1 < n && low[i + 1]);
+            !(high || isolated_low)
+        })
+        .collect();
     let xs = crate::clip::select(x, &keep);
     let ys = crate::clip::select(&y, &keep);
     let spline = Spline::interpolate(&xs, &ys)?;
     Ok(RobustFit {
         keep,
-        trend: trend.expect("max_iterations >= 1"),
+        fit_keep,
+        trend,
         spline,
         iterations,
     })

@@ -169,6 +169,14 @@ impl FeatureExtractor {
         if tc.len() < 4 {
             return Err(SkipReason::Clipped { n_left: tc.len() });
         }
+        // A constant flux would give a spline flat up to round-off, which min-max scaling
+        // would blow up into noise: skip it here instead.
+        if fc.iter().all(|&v| v == fc[0]) {
+            return Err(Error::Constant {
+                what: "clipped flux",
+            }
+            .into());
+        }
         let x = normalised_time(&tc)?;
         let (spline, n_spline) = match cfg.mode {
             Mode::Reference => {
