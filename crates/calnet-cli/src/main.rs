@@ -18,12 +18,15 @@ struct Cli {
 enum Command {
     /// Show what light-curve files hold: product, TIC, sector, rows kept, segments.
     Inspect(cmd::inspect::Args),
+    /// Classify segments: p(EB) from the CALNet network (--features DIR: precomputed inputs).
+    Classify(cmd::classify::Args),
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Inspect(args) => cmd::inspect::run(args),
+        Command::Classify(args) => cmd::classify::run(args),
     };
     match result {
         Ok(code) => code,

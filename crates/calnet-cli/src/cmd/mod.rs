@@ -1,4 +1,5 @@
 //! One module per subcommand: each parses nothing itself (clap does) and only composes the
 //! libraries.
 
+pub mod classify;
 pub mod inspect;

@@ -1,0 +1,241 @@
+//! `calnet classify`: p(EB) per segment.
+//!
+//! `--features DIR` classifies model inputs already computed, in the reference's CSV layout
+//! (`DIR/lc.csv`, `DIR/gls.csv`: a name, then 4000 resp. 1000 values per row, no header), so
+//! feature files written by the original Python scripts or by `calnet features --format
+//! reference-csv` can be classified without the light curves. Both files are streamed a batch at
+//! a time: memory stays flat whatever their length.
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use calnet::calnet_model::{Classifier, ClassifierOptions, DeviceSpec, GLS_LEN, LC_LEN};
+
+/// Arguments of `calnet classify`.
+#[derive(clap::Args)]
+#[command(after_help = "\
+With --features DIR, reads DIR/lc.csv and DIR/gls.csv (reference layout: a name, then 4000 resp. \
+1000 values per row, no header) and writes OUT/segments.csv: file,segment,p_eb,is_eb, one row per \
+input row in the same order.
+
+Exit status: 0 success, 2 usage error or unreadable input (a bad row is reported with its line).")]
+pub struct Args {
+    /// Light-curve files or folders (not with --features).
+    #[arg(conflicts_with = "features")]
+    pub inputs: Vec<PathBuf>,
+    /// Classify precomputed model inputs: DIR/lc.csv and DIR/gls.csv in the reference's layout.
+    #[arg(long, value_name = "DIR")]
+    pub features: Option<PathBuf>,
+    /// Model weights: a PyTorch state_dict (.pth/.pt, e.g. the published
+    /// CNN_CBAM_LSTM_model_dict.pth) or safetensors; the format is read from the content.
+    #[arg(long, value_name = "FILE")]
+    pub weights: PathBuf,
+    /// Output folder (created if needed).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Where the network runs: auto, cpu, cuda or cuda:N.
+    #[arg(long, value_name = "D", default_value = "auto")]
+    pub device: DeviceSpec,
+    /// Segments per forward pass.
+    #[arg(long, value_name = "B", default_value_t = 128, value_parser = clap::value_parser!(u32).range(1..))]
+    pub batch: u32,
+    /// A segment is an EB when p_eb > threshold.
+    #[arg(long, value_name = "P", default_value_t = 0.5)]
+    pub threshold: f32,
+    /// libtorch threads [default: libtorch's choice].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+/// Runs `calnet classify`.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    match &args.features {
+        Some(dir) => run_features(dir, &args),
+        None => bail!("classifying light-curve files is not implemented yet: use --features DIR"),
+    }
+}
+
+fn run_features(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
+    let options = ClassifierOptions {
+        device: args.device,
+        batch_size: args.batch as usize,
+        threads: args.threads,
+    };
+    let classifier = Classifier::load(&args.weights, options)?;
+    let mut lc = FeatureCsv::open(&dir.join("lc.csv"), LC_LEN)?;
+    let mut gls = FeatureCsv::open(&dir.join("gls.csv"), GLS_LEN)?;
+
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("{}: cannot create", args.out.display()))?;
+    let final_path = args.out.join("segments.csv");
+    // Written under another name and renamed at the end: a failed run leaves no segments.csv
+    // that looks complete.
+    let partial = args.out.join("segments.csv.partial");
+    let file =
+        File::create(&partial).with_context(|| format!("{}: cannot create", partial.display()))?;
+    let mut out = BufWriter::new(file);
+    writeln!(out, "file,segment,p_eb,is_eb")?;
+
+    let batch = args.batch as usize;
+    let (mut names, mut x1, mut x2) = (Vec::new(), Vec::new(), Vec::new());
+    let mut last: Option<(String, usize)> = None;
+    let mut rows = 0usize;
+    loop {
+        names.clear();
+        x1.clear();
+        x2.clear();
+        while names.len() < batch {
+            let a = lc.next_row(&mut x1)?;
+            let b = gls.next_row(&mut x2)?;
+            match (a, b) {
+                (None, None) => break,
+                (Some(n1), Some(n2)) => {
+                    if n1 != n2 {
+                        bail!(
+                            "{}: line {}: name `{n1}` but {} line {} has `{n2}`",
+                            lc.path.display(),
+                            lc.line,
+                            gls.path.display(),
+                            gls.line
+                        );
+                    }
+                    names.push(n1);
+                }
+                (Some(_), None) => bail!(
+                    "{}: ends after {} rows, {} goes on (line {})",
+                    gls.path.display(),
+                    gls.line,
+                    lc.path.display(),
+                    lc.line
+                ),
+                (None, Some(_)) => bail!(
+                    "{}: ends after {} rows, {} goes on (line {})",
+                    lc.path.display(),
+                    lc.line,
+                    gls.path.display(),
+                    gls.line
+                ),
+            }
+        }
+        if names.is_empty() {
+            break;
+        }
+        let p = classifier.predict(&x1, &x2)?;
+        for (name, p) in names.drain(..).zip(p) {
+            // `segment` counts consecutive rows of the same file, as the reference writes them.
+            let segment = match &last {
+                Some((prev, k)) if *prev == name => k + 1,
+                _ => 0,
+            };
+            write_row(&mut out, &name, segment, p, args.threshold)?;
+            last = Some((name, segment));
+            rows += 1;
+        }
+    }
+    out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    std::fs::rename(&partial, &final_path).with_context(|| {
+        format!(
+            "{}: cannot rename to {}",
+            partial.display(),
+            final_path.display()
+        )
+    })?;
+    eprintln!(
+        "calnet: {rows} segments classified on {:?}: {}",
+        classifier.device(),
+        final_path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_row(
+    out: &mut impl Write,
+    name: &str,
+    segment: usize,
+    p: f32,
+    threshold: f32,
+) -> std::io::Result<()> {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    w.write_record([
+        name,
+        &segment.to_string(),
+        &p.to_string(),
+        if p > threshold { "1" } else { "0" },
+    ])
+    .map_err(std::io::Error::other)?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    out.write_all(&bytes)
+}
+
+/// One of the reference's feature files, read a row at a time.
+struct FeatureCsv {
+    path: PathBuf,
+    reader: csv::Reader<BufReader<File>>,
+    record: csv::ByteRecord,
+    values: usize,
+    /// Line of the row last read (1-based), for messages.
+    line: u64,
+}
+
+impl FeatureCsv {
+    fn open(path: &Path, values: usize) -> anyhow::Result<Self> {
+        let file = File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(BufReader::with_capacity(1 << 20, file));
+        Ok(FeatureCsv {
+            path: path.to_path_buf(),
+            reader,
+            record: csv::ByteRecord::new(),
+            values,
+            line: 0,
+        })
+    }
+
+    /// Appends the next row's values to `out` and returns its name, or `None` at the end.
+    fn next_row(&mut self, out: &mut Vec<f32>) -> anyhow::Result<Option<String>> {
+        let more = self
+            .reader
+            .read_byte_record(&mut self.record)
+            .with_context(|| format!("{}: line {}", self.path.display(), self.line + 1))?;
+        if !more {
+            return Ok(None);
+        }
+        self.line = self.record.position().map_or(self.line + 1, |p| p.line());
+        let at = || format!("{}: line {}", self.path.display(), self.line);
+        if self.record.len() != self.values + 1 {
+            bail!(
+                "{}: {} values, expected a name and {}",
+                at(),
+                self.record.len().saturating_sub(1),
+                self.values
+            );
+        }
+        let name = String::from_utf8(self.record[0].to_vec())
+            .with_context(|| format!("{}: name is not UTF-8", at()))?;
+        for (i, field) in self.record.iter().enumerate().skip(1) {
+            let v = std::str::from_utf8(field)
+                .ok()
+                .and_then(|s| s.parse::<f32>().ok())
+                .with_context(|| {
+                    format!(
+                        "{}: field {} `{}` is not a number",
+                        at(),
+                        i + 1,
+                        String::from_utf8_lossy(field)
+                    )
+                })?;
+            out.push(v);
+        }
+        Ok(Some(name))
+    }
+}

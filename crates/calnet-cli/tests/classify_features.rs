@@ -1,0 +1,230 @@
+//! `calnet classify --features`: the binary on reference-layout CSVs, against PyTorch's softmax
+//! for the same inputs and weights (scripts/model_reference.py, run at test time).
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use calnet::calnet_model::tch::Tensor;
+
+const PYTHON: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../.venv/bin/python");
+const SCRIPT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../scripts/model_reference.py"
+);
+
+/// Weights and inputs from PyTorch: (folder, model.pth, expected tensors).
+fn reference(dir: &Path, batch: usize) -> HashMap<String, Tensor> {
+    assert!(
+        Path::new(PYTHON).exists(),
+        "{PYTHON} is missing: run `make setup` first"
+    );
+    let out = Command::new(PYTHON)
+        .args([
+            SCRIPT,
+            "make",
+            dir.to_str().unwrap(),
+            "--batch",
+            &batch.to_string(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Tensor::read_safetensors(dir.join("expected.safetensors"))
+        .unwrap()
+        .into_iter()
+        .collect()
+}
+
+fn rows(t: &Tensor, names: &[&str]) -> String {
+    let n = t.size()[0];
+    let mut s = String::new();
+    for (i, name) in names.iter().enumerate().take(n as usize) {
+        let v = Vec::<f32>::try_from(t.get(i as i64).flatten(0, -1)).unwrap();
+        s.push_str(name);
+        for x in v {
+            // Shortest text that reads back to the same f32.
+            write!(s, ",{x}").unwrap();
+        }
+        s.push('\n');
+    }
+    s
+}
+
+fn calnet(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_calnet"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn classify(features: &Path, weights: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "classify",
+        "--features",
+        features.to_str().unwrap(),
+        "--weights",
+        weights.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--device",
+        "cpu",
+        "--threads",
+        "1",
+    ];
+    args.extend_from_slice(extra);
+    calnet(&args)
+}
+
+#[test]
+fn segments_csv_matches_pytorch() {
+    let dir = tempfile::tempdir().unwrap();
+    let exp = reference(dir.path(), 5);
+    let names = ["a.fits", "a.fits", "b,with comma.fits", "a.fits", "c.fits"];
+    let feat = dir.path().join("features");
+    std::fs::create_dir_all(&feat).unwrap();
+    std::fs::write(
+        feat.join("lc.csv"),
+        rows(&exp["x1"], &names).replace("b,with comma.fits", "\"b,with comma.fits\""),
+    )
+    .unwrap();
+    std::fs::write(
+        feat.join("gls.csv"),
+        rows(&exp["x2"], &names).replace("b,with comma.fits", "\"b,with comma.fits\""),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    // Batch 2: rows cross batch boundaries.
+    let o = classify(
+        &feat,
+        &dir.path().join("model.pth"),
+        &out,
+        &["--batch", "2", "--threshold", "0.23"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let text = std::fs::read_to_string(out.join("segments.csv")).unwrap();
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        r.headers().unwrap(),
+        vec!["file", "segment", "p_eb", "is_eb"]
+    );
+    let want = Vec::<f32>::try_from(exp["prob"].select(1, 1)).unwrap();
+    let recs: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(recs.len(), 5);
+    let segments = ["0", "1", "0", "0", "0"];
+    for (i, rec) in recs.iter().enumerate() {
+        assert_eq!(&rec[0], names[i]);
+        assert_eq!(&rec[1], segments[i], "row {i}");
+        let p: f32 = rec[2].parse().unwrap();
+        assert!(
+            (p - want[i]).abs() <= 1e-5,
+            "row {i}: {p} vs PyTorch {}",
+            want[i]
+        );
+        assert_eq!(&rec[3], if p > 0.23 { "1" } else { "0" });
+    }
+    assert!(!out.join("segments.csv.partial").exists());
+}
+
+/// Runs classify on two hand-made CSVs and returns (status, stderr).
+fn bad_input(weights: &Path, lc: &str, gls: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("lc.csv"), lc).unwrap();
+    std::fs::write(dir.path().join("gls.csv"), gls).unwrap();
+    let o = classify(dir.path(), weights, &dir.path().join("out"), &[]);
+    assert!(
+        !dir.path().join("out/segments.csv").exists(),
+        "no complete-looking output after an error"
+    );
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+fn row(name: &str, n: usize, v: &str) -> String {
+    format!("{name}{}\n", format!(",{v}").repeat(n))
+}
+
+#[test]
+fn bad_feature_files_name_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let _ = reference(dir.path(), 1);
+    let w = dir.path().join("model.pth");
+    let (lc2, gls2) = (
+        row("a", 4000, "0.5") + &row("b", 4000, "0.5"),
+        row("a", 1000, "0.1") + &row("b", 1000, "0.1"),
+    );
+
+    // Row counts differ.
+    let (code, err) = bad_input(&w, &lc2, &row("a", 1000, "0.1"));
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("gls.csv: ends after 1 rows") && err.contains("line 2"),
+        "{err}"
+    );
+    // Names differ.
+    let (code, err) = bad_input(&w, &lc2, &(row("a", 1000, "0.1") + &row("c", 1000, "0.1")));
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("lc.csv: line 2: name `b`") && err.contains("`c`"),
+        "{err}"
+    );
+    // Wrong number of values.
+    let (code, err) = bad_input(&w, &(row("a", 4000, "0.5") + &row("b", 3999, "0.5")), &gls2);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("lc.csv: line 2: 3999 values, expected a name and 4000"),
+        "{err}"
+    );
+    // Not a number.
+    let bad = row("a", 1000, "0.1") + "b,0.1,zero" + &",0.1".repeat(998) + "\n";
+    let (code, err) = bad_input(&w, &lc2, &bad);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("gls.csv: line 2: field 3 `zero` is not a number"),
+        "{err}"
+    );
+    // Missing file.
+    let only_lc = tempfile::tempdir().unwrap();
+    std::fs::write(only_lc.path().join("lc.csv"), &lc2).unwrap();
+    let o = classify(only_lc.path(), &w, &only_lc.path().join("out"), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("gls.csv: cannot open"));
+    let _ = gls2;
+}
+
+#[test]
+fn bad_weights_and_device_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("lc.csv"), row("a", 4000, "0.5")).unwrap();
+    std::fs::write(dir.path().join("gls.csv"), row("a", 1000, "0.5")).unwrap();
+    std::fs::write(dir.path().join("w.pth"), "not weights").unwrap();
+    let o = classify(
+        dir.path(),
+        &dir.path().join("w.pth"),
+        &dir.path().join("out"),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("w.pth: not a weights file"));
+    let o = calnet(&[
+        "classify",
+        "--features",
+        "x",
+        "--weights",
+        "w",
+        "--out",
+        "o",
+        "--device",
+        "gpu",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("expected auto, cpu, cuda or cuda:N"));
+}
