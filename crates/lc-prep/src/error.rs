@@ -53,6 +53,14 @@ pub enum Error {
     /// The periodogram failed.
     #[error("periodogram: {0}")]
     Periodogram(String),
+    /// Reading or writing a file failed.
+    #[error("{}: {message}", path.display())]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What went wrong.
+        message: String,
+    },
     /// A [`crate::FeatureConfig`] value is out of range.
     #[error("invalid configuration: {0}")]
     Config(String),

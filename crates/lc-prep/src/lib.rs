@@ -37,6 +37,7 @@ pub mod features;
 pub mod fitpack;
 pub mod npy;
 pub mod outlier;
+pub mod output;
 pub mod periodogram;
 pub mod resample;
 pub mod segment;

@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Features speed: the reference's Python steps against `calnet features`, same files, same run.
+
+Usage: bench_features.py [--calnet target/release/calnet] [--jobs 2] [--repeat 3] [FILES...]
+
+The Python side is the reference pipeline as REFERENCE.md states it (astropy read, QUALITY == 0
+and NaN cut, 0.75-d split, P99 clip, three InterpolatedUnivariateSpline rounds with the robust
+mask, 4000-point resample, direct generalized Lomb-Scargle on 1000 periods in numpy), one
+process, as the reference runs. It reports the time split between read, spline and periodogram
+and segments per second; then `calnet features --format reference-csv` on the same files (best
+of --repeat), and the speed-up.
+"""
+import argparse
+import glob
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import prep_golden as ref  # noqa: E402  (the reference steps, written from REFERENCE.md)
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+
+
+def python_reference(files):
+    t_read = t_spline = t_gls = 0.0
+    segments = 0
+    for path in files:
+        a = time.perf_counter()
+        try:
+            t, f = ref.read_lc(path)
+        except KeyError:  # no PDCSAP_FLUX (QLP): the reference cannot read it
+            continue
+        b = time.perf_counter()
+        t_read += b - a
+        for lo, hi in ref.split(t):
+            if hi - lo < ref.MIN_POINTS:
+                continue
+            a = time.perf_counter()
+            tc, fc, _ = ref.clip(t[lo:hi], f[lo:hi])
+            x = (tc - tc.min()) / (tc.max() - tc.min())
+            rounds = ref.spline_step(x, fc)
+            ref.lc_input(rounds[-1][0])
+            b = time.perf_counter()
+            ref.gls_input(tc, fc)
+            c = time.perf_counter()
+            t_spline += b - a
+            t_gls += c - b
+            segments += 1
+    return segments, t_read, t_spline, t_gls
+
+
+def rust(calnet, files, jobs, repeat):
+    best = None
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as out:
+            a = time.perf_counter()
+            p = subprocess.run([calnet, "features", *files, "--out", out, "--jobs", str(jobs)],
+                               capture_output=True, text=True)
+            wall = time.perf_counter() - a
+            rows = sum(1 for _ in open(os.path.join(out, "segments.csv"))) - 1
+        if p.returncode not in (0, 1):
+            sys.exit(f"calnet features failed: {p.stderr}")
+        best = wall if best is None else min(best, wall)
+    return rows, best
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--calnet", default=os.path.join(ROOT, "target/release/calnet"))
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--copies", type=int, default=1,
+                    help="list each file this many times for calnet (longer, steadier timing)")
+    ap.add_argument("files", nargs="*")
+    args = ap.parse_args()
+    files = args.files or sorted(glob.glob(os.path.join(ROOT, "fixtures/lc/*.fits")))
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+    n, tr, ts, tg = python_reference(files)
+    total = tr + ts + tg
+    print(f"python reference: {n} segments in {total:.2f} s = {n / total:.2f} segments/s")
+    print(f"  read {1e3 * tr / n:.1f} ms/segment, spline step {1e3 * ts / n:.1f} ms/segment, "
+          f"periodogram {1e3 * tg / n:.1f} ms/segment")
+
+    # Copies of the inputs under distinct names, so calnet processes each one.
+    with tempfile.TemporaryDirectory() as tmp:
+        inputs = []
+        for k in range(args.copies):
+            for f in files:
+                link = os.path.join(tmp, f"{k}_{os.path.basename(f)}")
+                os.symlink(os.path.abspath(f), link)
+                inputs.append(link)
+        rows, wall = rust(args.calnet, inputs, args.jobs, args.repeat)
+    print(f"calnet features --jobs {args.jobs}: {rows} segments in {wall:.3f} s = "
+          f"{rows / wall:.1f} segments/s (best of {args.repeat}, process start included)")
+    print(f"speed-up: {(rows / wall) / (n / total):.1f}x")
+
+
+if __name__ == "__main__":
+    main()
