@@ -138,7 +138,7 @@ impl<'a> Periodogram<'a> {
         let method = self
             .method
             .resolve(self.t.len(), omega.len(), omega_max, prep.span);
-        let sums = kernel::sums(&prep, omega, method, self.tolerance);
+        let sums = kernel::sums(&prep, grid, method, self.tolerance);
         let n = self.t.len();
         let power = sums
             .iter()

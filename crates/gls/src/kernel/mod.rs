@@ -90,11 +90,23 @@ pub(crate) struct Prepared {
 }
 
 /// Computes the sums of `prep` at every angular frequency of `omega` with `method` (resolved).
-pub(crate) fn sums(prep: &Prepared, omega: &[f64], method: Method, tol: f64) -> Vec<TrigSums> {
+pub(crate) fn sums(
+    prep: &Prepared,
+    grid: &crate::FrequencyGrid,
+    method: Method,
+    tol: f64,
+) -> Vec<TrigSums> {
+    let omega = grid.angular_frequencies();
     match method {
         Method::Naive => naive::sums(prep, omega),
         Method::Direct | Method::Auto => direct::sums(prep, omega),
-        Method::Fast => fast::sums(prep, omega, tol),
+        Method::Fast => {
+            let dnu = match grid.kind() {
+                crate::GridKind::Regular { df, .. } => Some(2.0 * std::f64::consts::PI * df),
+                _ => None,
+            };
+            fast::sums(prep, omega, dnu, tol)
+        }
     }
 }
 

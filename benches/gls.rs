@@ -1,0 +1,72 @@
+//! Criterion benchmarks of the `gls` kernels: N = 1e3, 9.4e3, 2e4, 1e5 points on CALNet's
+//! 1000-period grid, and N = 9.4e3 on a 1e5-point regular grid; each kernel; 1 and 2 threads
+//! (a batch of 2 light curves on a pool of that many threads; throughput per periodogram).
+//!
+//! `cargo bench --bench gls` (add `-- fast` to run only the fast kernel's cases). The one-line
+//! summary used in docs/performance.md comes from `examples/gls_bench.rs`.
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use gls::{batch, FrequencyGrid, Method, Periodogram};
+use std::time::Duration;
+
+/// 2-minute cadence from BTJD 2000 with a 1-day gap every 13.7 days and every 97th point
+/// dropped, a 1.3-day signal plus deterministic noise (the same data as `gls_bench`).
+fn tess_like(n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
+    let mut t = Vec::with_capacity(n);
+    let mut i = 0u64;
+    while t.len() < n {
+        let ti = 2000.0 + i as f64 / 720.0;
+        i += 1;
+        if (ti - 2000.0) % 13.7 > 12.7 || (i + seed) % 97 == 0 {
+            continue;
+        }
+        t.push(ti);
+    }
+    let y = t
+        .iter()
+        .enumerate()
+        .map(|(k, &t)| {
+            let noise = ((k as u64 ^ seed).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 11) as f64
+                / (1u64 << 53) as f64;
+            1.0 + 0.01 * (2.0 * std::f64::consts::PI * t / 1.3).sin() + 0.002 * (noise - 0.5)
+        })
+        .collect();
+    (t, y)
+}
+
+fn case(c: &mut Criterion, group: &str, grid: &FrequencyGrid, n: usize, kernels: &[(&str, Method)]) {
+    let mut g = c.benchmark_group(group);
+    g.sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    let curves: Vec<_> = (0..2).map(|s| tess_like(n, s)).collect();
+    for &threads in &[1usize, 2] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        for &(name, method) in kernels {
+            let jobs: Vec<Periodogram> = curves
+                .iter()
+                .map(|(t, y)| Periodogram::new(t, y).unwrap().method(method))
+                .collect();
+            g.throughput(Throughput::Elements(jobs.len() as u64));
+            g.bench_function(BenchmarkId::new(name, format!("n={n}/threads={threads}")), |b| {
+                b.iter(|| pool.install(|| batch(&jobs, grid)))
+            });
+        }
+    }
+    g.finish();
+}
+
+fn kernels(c: &mut Criterion) {
+    let calnet = FrequencyGrid::calnet();
+    for n in [1000, 9400, 20_000, 100_000] {
+        let mut k = vec![("fast", Method::Fast), ("direct", Method::Direct)];
+        if n <= 1000 {
+            k.push(("naive", Method::Naive));
+        }
+        case(c, "gls/calnet", &calnet, n, &k);
+    }
+    let regular = FrequencyGrid::regular(360.0 / 1e5, 360.0, 100_000).unwrap();
+    case(c, "gls/regular1e5", &regular, 9400, &[("fast", Method::Fast)]);
+}
+
+criterion_group!(benches, kernels);
+criterion_main!(benches);
