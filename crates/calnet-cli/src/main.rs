@@ -18,6 +18,8 @@ struct Cli {
 enum Command {
     /// Show what light-curve files hold: product, TIC, sector, rows kept, segments.
     Inspect(cmd::inspect::Args),
+    /// Compute CALNet's model inputs (4000-point light curve, 1000-point periodogram) per segment.
+    Features(cmd::features::Args),
     /// Classify segments: p(EB) from the CALNet network (--features DIR: precomputed inputs).
     Classify(cmd::classify::Args),
 }
@@ -26,6 +28,7 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Inspect(args) => cmd::inspect::run(args),
+        Command::Features(args) => cmd::features::run(args),
         Command::Classify(args) => cmd::classify::run(args),
     };
     match result {

@@ -2,4 +2,5 @@
 //! libraries.
 
 pub mod classify;
+pub mod features;
 pub mod inspect;
