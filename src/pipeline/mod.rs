@@ -115,8 +115,10 @@ pub struct ClassifyOptions {
     pub threshold: f32,
     /// Where the network runs.
     pub device: DeviceSpec,
-    /// Threads reading files and computing features (and libtorch's CPU threads).
+    /// Threads reading files and computing features.
     pub jobs: usize,
+    /// libtorch's CPU threads for the network; `None`: as many as `jobs`.
+    pub threads: Option<usize>,
     /// Segments per forward pass.
     pub batch: usize,
     /// Which files get a vetting sheet.
@@ -137,6 +139,7 @@ impl ClassifyOptions {
             threshold: 0.5,
             device: DeviceSpec::Auto,
             jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            threads: None,
             batch: 64,
             plots: Plots::Candidates,
             shard: None,
@@ -278,7 +281,7 @@ pub fn classify(
         ClassifierOptions {
             device: options.device,
             batch_size: batch,
-            threads: Some(jobs),
+            threads: Some(options.threads.unwrap_or(jobs).max(1)),
         },
     )
     .map_err(|source| Error::Weights {
@@ -299,6 +302,9 @@ pub fn classify(
         features: format!("{:?}", options.features),
     };
     let (mut journal, earlier) = Journal::open(out, &header)?;
+    // Files a killed run was writing: the rerun writes them again.
+    remove_temporaries(out)?;
+    remove_temporaries(&out.join(SHEETS))?;
     let in_shard = |i: usize| options.shard.is_none_or(|s| s.contains(i));
     let finished: HashSet<usize> = earlier
         .iter()
@@ -388,6 +394,30 @@ pub(crate) fn summarise(
         segments_this_run: progress.segments,
         out: out.to_path_buf(),
     }
+}
+
+/// Removes the temporary files (`.tmp-*`) that [`catalog::write_atomic`] and the sheets leave
+/// behind when a run is killed in the middle of a write.
+fn remove_temporaries(dir: &Path) -> Result<(), Error> {
+    let io = |source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io(e)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(io)?;
+        if entry.file_name().to_string_lossy().starts_with(".tmp-") && entry.path().is_file() {
+            std::fs::remove_file(entry.path()).map_err(|source| Error::Io {
+                path: entry.path(),
+                source,
+            })?;
+        }
+    }
+    Ok(())
 }
 
 fn list_sha256(names: &[String]) -> String {

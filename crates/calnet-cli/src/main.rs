@@ -18,6 +18,8 @@ struct Cli {
 enum Command {
     /// Show what light-curve files hold: product, TIC, sector, rows kept, segments.
     Inspect(cmd::inspect::Args),
+    /// Join the output folders of `calnet classify --shard K/N` into one run's outputs.
+    Merge(cmd::merge::Args),
     /// Compute CALNet's model inputs (4000-point light curve, 1000-point periodogram) per segment.
     Features(cmd::features::Args),
     /// Classify segments: p(EB) from the CALNet network (--features DIR: precomputed inputs).
@@ -28,6 +30,7 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Inspect(args) => cmd::inspect::run(args),
+        Command::Merge(args) => cmd::merge::run(args),
         Command::Features(args) => cmd::features::run(args),
         Command::Classify(args) => cmd::classify::run(args),
     };

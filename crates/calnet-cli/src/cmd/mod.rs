@@ -4,3 +4,4 @@
 pub mod classify;
 pub mod features;
 pub mod inspect;
+pub mod merge;

@@ -1,0 +1,170 @@
+//! `calnet classify INPUT...`: light-curve files to a catalog and vetting sheets, through
+//! `calnet::pipeline`. This module only turns arguments into options and events into output.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::bail;
+use calnet::pipeline::{self, ClassifyOptions, Event, Progress, Summary};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::Args;
+
+/// Runs the pipeline on the inputs of `args`.
+pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    if args.inputs.is_empty() {
+        bail!("no inputs: give light-curve files or folders, or --features DIR");
+    }
+    let found = pipeline::discover(&args.inputs);
+    for e in &found.errors {
+        eprintln!("{}: {}", e.path().display(), e.reason());
+    }
+    if found.files.is_empty() {
+        bail!("no light-curve files (*.fits, *.fits.gz) in the inputs");
+    }
+    let mut options = ClassifyOptions::new(&args.weights, &args.out);
+    options.threshold = args.threshold;
+    options.device = args.device;
+    options.batch = args.batch as usize;
+    options.plots = args.plots;
+    options.shard = args.shard;
+    options.threads = args.threads;
+    if let Some(jobs) = args.jobs {
+        options.jobs = jobs.max(1);
+    }
+
+    let mut display = Display::new();
+    let summary = pipeline::classify(&found.files, &options, &mut |event| display.event(event))?;
+    display.finish();
+    print_summary(&summary, &options);
+    Ok(if summary.failures > 0 || !found.errors.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Progress on stderr: a bar on a terminal, a log line every 10 seconds otherwise.
+struct Display {
+    bar: Option<ProgressBar>,
+    last_line: Instant,
+}
+
+impl Display {
+    fn new() -> Display {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::new(0);
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{bar:40.cyan/blue} {pos}/{len} files  {msg}  ETA {eta}",
+                )
+                .expect("valid template"),
+            );
+            bar.enable_steady_tick(Duration::from_millis(250));
+            bar
+        });
+        Display {
+            bar,
+            last_line: Instant::now(),
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>) {
+        match event {
+            Event::Started { files, resumed } => {
+                if let Some(bar) = &self.bar {
+                    bar.set_length(files as u64);
+                    bar.set_position(resumed as u64);
+                    bar.reset_eta();
+                }
+                if resumed > 0 {
+                    self.line(&format!(
+                        "resuming: {resumed} of {files} files already classified"
+                    ));
+                }
+            }
+            Event::Failed { file, reason } => self.line(&format!("{file}: {reason}")),
+            Event::Progress(p) => self.progress(p),
+            Event::Writing => {}
+        }
+    }
+
+    fn progress(&mut self, p: &Progress) {
+        let rate = format!(
+            "{} segments, {:.1} segments/s, {} candidates",
+            p.segments,
+            p.segments_per_second(),
+            p.candidate_segments
+        );
+        match &self.bar {
+            Some(bar) => {
+                bar.set_position(p.files_done as u64);
+                bar.set_message(rate);
+            }
+            None => {
+                if self.last_line.elapsed() >= Duration::from_secs(10) {
+                    self.last_line = Instant::now();
+                    let eta = p
+                        .eta()
+                        .map_or("?".to_string(), |d| format!("{}s", d.as_secs()));
+                    eprintln!(
+                        "calnet: {}/{} files, {rate}, ETA {eta}",
+                        p.files_done, p.files_total
+                    );
+                }
+            }
+        }
+    }
+
+    /// A line that does not garble the bar.
+    fn line(&self, text: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| eprintln!("{text}")),
+            None => eprintln!("{text}"),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn print_summary(s: &Summary, options: &ClassifyOptions) {
+    let shard = options
+        .shard
+        .map_or(String::new(), |k| format!(" (shard {k})"));
+    println!(
+        "calnet classify{shard}: {} files ({} resumed), {} segments, {} above p_eb {} in {} \
+         targets, {} failures, {:.1} s, {:.1} segments/s",
+        s.files,
+        s.files_resumed,
+        s.segments,
+        s.candidate_segments,
+        options.threshold,
+        s.targets,
+        s.failures,
+        s.elapsed.as_secs_f64(),
+        s.segments_per_second()
+    );
+    let out = |name: &str| -> PathBuf { s.out.join(name) };
+    println!(
+        "  catalog:  {} and {}",
+        out("catalog.csv").display(),
+        out("catalog.dat").display()
+    );
+    println!("  segments: {}", out("segments.csv").display());
+    if s.sheets > 0 {
+        println!(
+            "  sheets:   {} ({} PNG)",
+            out(pipeline::SHEETS).display(),
+            s.sheets
+        );
+    }
+    if s.failures > 0 {
+        println!("  failures: {}", out("failures.csv").display());
+    }
+}

@@ -1,0 +1,135 @@
+//! `catalog.dat` read by astropy (`ascii.read(format="fixed_width_two_line")`, the format of the
+//! original CALNet catalogs) gives the values of `catalog.csv`, column by column, with missing
+//! values masked.
+
+use std::path::Path;
+use std::process::Command;
+
+use calnet::catalog::{self, Classified, FileRecord, Outcome, SegmentPeriod, SegmentResult};
+use calnet::period::PeriodEstimate;
+
+const PYTHON: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
+
+/// Reads both files with astropy and prints, per row, the .dat values next to the .csv values.
+const SCRIPT: &str = r#"
+import sys, json
+import numpy as np
+from astropy.io import ascii
+dat = ascii.read(sys.argv[1], format="fixed_width_two_line")
+csv = ascii.read(sys.argv[2], format="csv")
+out = {"dat_columns": dat.colnames, "csv_columns": csv.colnames, "rows": len(dat), "cells": []}
+for name in dat.colnames:
+    for a, b in zip(dat[name], csv[name]):
+        masked_a = np.ma.is_masked(a)
+        masked_b = np.ma.is_masked(b)
+        out["cells"].append([name, None if masked_a else str(a), None if masked_b else str(b)])
+print(json.dumps(out))
+"#;
+
+fn record(index: usize, tic: u64, sector: u32, ps: &[f32], with_meta: bool) -> FileRecord {
+    let segments: Vec<SegmentResult> = ps
+        .iter()
+        .enumerate()
+        .map(|(i, &p)| SegmentResult {
+            segment: i,
+            t_start: 1325.3 + 14.0 * i as f64,
+            t_end: 1338.5 + 14.0 * i as f64,
+            n_points: 9000,
+            p_eb: p,
+            peak_period: Some(0.6180339887 * (1 + i) as f64),
+        })
+        .collect();
+    let best = segments
+        .iter()
+        .max_by(|a, b| a.p_eb.total_cmp(&b.p_eb))
+        .unwrap()
+        .segment;
+    FileRecord {
+        index,
+        file: format!("s{sector:04}/tic{tic}.fits"),
+        outcome: Outcome::Classified(Classified {
+            tic,
+            sector: Some(sector),
+            product: "SPOC".into(),
+            ra: with_meta.then_some(47.123456789),
+            dec: with_meta.then_some(-17.98765432),
+            tmag: with_meta.then_some(8.0312),
+            teff: with_meta.then_some(6839.4),
+            segments,
+            skipped: vec![],
+            period: Some(SegmentPeriod {
+                segment: best,
+                estimate: PeriodEstimate {
+                    peak: 1.3641234567,
+                    period: 2.7282469134,
+                    doubled: true,
+                    theta_peak: 0.4,
+                    theta_double: 0.1,
+                    alternate_z: 30.0,
+                },
+            }),
+            sheet: None,
+        }),
+    }
+}
+
+#[test]
+fn astropy_reads_catalog_dat_as_catalog_csv() {
+    assert!(
+        Path::new(PYTHON).exists(),
+        "{PYTHON} is missing: run `make setup` (scripts/setup.sh) first"
+    );
+    let records = vec![
+        record(0, 98853987, 4, &[0.998, 0.95], true),
+        record(1, 98853987, 31, &[0.42, 0.999], true),
+        record(2, 5, 1, &[0.51], false),
+        record(3, 1234567890, 88, &[0.2, 0.49], true),
+        FileRecord {
+            index: 4,
+            file: "broken.fits".into(),
+            outcome: Outcome::Failed {
+                reason: "not a FITS file".into(),
+            },
+        },
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let cat = catalog::write_outputs(dir.path(), &records, 0.5).unwrap();
+    assert_eq!(cat.rows.len(), 2);
+    let out = Command::new(PYTHON)
+        .args([
+            "-c",
+            SCRIPT,
+            dir.path().join("catalog.dat").to_str().unwrap(),
+            dir.path().join("catalog.csv").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = catalog::CATALOG_COLUMNS.iter().map(|c| c.0).collect();
+    assert_eq!(v["dat_columns"], serde_json::json!(names));
+    assert_eq!(v["csv_columns"], serde_json::json!(names));
+    assert_eq!(v["rows"], 2);
+    for cell in v["cells"].as_array().unwrap() {
+        let (name, dat, csv) = (cell[0].as_str().unwrap(), &cell[1], &cell[2]);
+        let decimals = catalog::CATALOG_COLUMNS
+            .iter()
+            .find(|c| c.0 == name)
+            .unwrap()
+            .2;
+        match (dat.as_str(), csv.as_str(), decimals) {
+            (None, None, _) => {}
+            (Some(d), Some(c), Some(places)) => {
+                let (d, c): (f64, f64) = (d.parse().unwrap(), c.parse().unwrap());
+                let tol = 0.5 * 10f64.powi(-(places as i32)) * (1.0 + 1e-9);
+                assert!((d - c).abs() <= tol, "{name}: dat {d} vs csv {c}");
+            }
+            (Some(d), Some(c), None) => assert_eq!(d, c, "{name}"),
+            other => panic!("{name}: masked in one file only: {other:?}"),
+        }
+    }
+}
