@@ -24,6 +24,10 @@ enum Command {
     Features(cmd::features::Args),
     /// Classify segments: p(EB) from the CALNet network (--features DIR: precomputed inputs).
     Classify(cmd::classify::Args),
+    /// Simulate a labelled set of TESS light curves (EBs and look-alikes) with labels.csv.
+    Simulate(cmd::simulate::Args),
+    /// Inject a simulated eclipsing binary into a real light curve, with its truth row.
+    Inject(cmd::inject::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -33,6 +37,8 @@ fn main() -> std::process::ExitCode {
         Command::Merge(args) => cmd::merge::run(args),
         Command::Features(args) => cmd::features::run(args),
         Command::Classify(args) => cmd::classify::run(args),
+        Command::Simulate(args) => cmd::simulate::run(args),
+        Command::Inject(args) => cmd::inject::run(args),
     };
     match result {
         Ok(code) => code,

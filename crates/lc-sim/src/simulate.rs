@@ -40,6 +40,9 @@ pub struct SimConfig {
     /// Range of TESS magnitudes; drawn from a truncated exponential `p(T) ~ 10^(0.15 T)`,
     /// i.e. more faint stars than bright ones, as among TESS targets.
     pub tmag_range: (f64, f64),
+    /// Worker threads for [`simulate_to_dir`] (`None`: rayon's global pool). The output does
+    /// not depend on it.
+    pub threads: Option<usize>,
 }
 
 impl Default for SimConfig {
@@ -50,6 +53,7 @@ impl Default for SimConfig {
             classes: Class::ALL.to_vec(),
             blend_label: 0,
             tmag_range: (6.5, 13.5),
+            threads: None,
         }
     }
 }
@@ -355,20 +359,33 @@ pub fn simulate_to_dir(
         source,
     })?;
     let done = AtomicUsize::new(0);
-    let rows = (0..n as u64)
-        .into_par_iter()
-        .map(|i| {
-            let sim = simulate_one(cfg, seed, i)?;
-            let path: PathBuf = dir.join(&sim.truth.file);
-            tess_io::write_spoc(&path, &sim.lc).map_err(|source| Error::Write {
-                path: path.clone(),
-                source,
-            })?;
-            let d = done.fetch_add(1, Ordering::Relaxed) + 1;
-            progress(Progress { done: d, total: n });
-            Ok(sim.truth)
-        })
-        .collect::<Result<Vec<Truth>>>()?;
+    let work = || {
+        (0..n as u64)
+            .into_par_iter()
+            .map(|i| {
+                let sim = simulate_one(cfg, seed, i)?;
+                let path: PathBuf = dir.join(&sim.truth.file);
+                tess_io::write_spoc(&path, &sim.lc).map_err(|source| Error::Write {
+                    path: path.clone(),
+                    source,
+                })?;
+                let d = done.fetch_add(1, Ordering::Relaxed) + 1;
+                progress(Progress { done: d, total: n });
+                Ok(sim.truth)
+            })
+            .collect::<Result<Vec<Truth>>>()
+    };
+    let rows = match cfg.threads {
+        Some(t) => rayon::ThreadPoolBuilder::new()
+            .num_threads(t.max(1))
+            .build()
+            .map_err(|e| Error::Io {
+                path: dir.to_path_buf(),
+                source: std::io::Error::other(format!("starting {t} worker threads: {e}")),
+            })?
+            .install(work)?,
+        None => work()?,
+    };
     write_labels(&dir.join(LABELS_FILE), &rows)?;
     Ok(rows)
 }

@@ -3,5 +3,7 @@
 
 pub mod classify;
 pub mod features;
+pub mod inject;
 pub mod inspect;
 pub mod merge;
+pub mod simulate;
