@@ -24,6 +24,10 @@ enum Command {
     Features(cmd::features::Args),
     /// Classify segments: p(EB) from the CALNet network (--features DIR: precomputed inputs).
     Classify(cmd::classify::Args),
+    /// Train CALNet on labelled light curves; metrics, curves and checkpoints per epoch.
+    Train(cmd::train::Args),
+    /// Metrics of weights on labelled light curves, per segment and per file.
+    Evaluate(cmd::evaluate::Args),
     /// Simulate a labelled set of TESS light curves (EBs and look-alikes) with labels.csv.
     Simulate(cmd::simulate::Args),
     /// Inject a simulated eclipsing binary into a real light curve, with its truth row.
@@ -37,6 +41,8 @@ fn main() -> std::process::ExitCode {
         Command::Merge(args) => cmd::merge::run(args),
         Command::Features(args) => cmd::features::run(args),
         Command::Classify(args) => cmd::classify::run(args),
+        Command::Train(args) => cmd::train::run(args),
+        Command::Evaluate(args) => cmd::evaluate::run(args),
         Command::Simulate(args) => cmd::simulate::run(args),
         Command::Inject(args) => cmd::inject::run(args),
     };

@@ -238,10 +238,7 @@ impl Dataset {
         let done = AtomicUsize::new(0);
         let total = todo.len();
         let cache_error = Mutex::new(None);
-        let results: Vec<(
-            PathBuf,
-            std::result::Result<(FileFeatures, CacheOutcome), String>,
-        )> = todo
+        let results: Vec<(PathBuf, FileOutcome)> = todo
             .par_iter()
             .map(|p| {
                 let r = match cache {
@@ -400,6 +397,9 @@ impl Dataset {
         Ok(data)
     }
 }
+
+/// A file's features and where they came from, or why it gave none.
+type FileOutcome = std::result::Result<(FileFeatures, CacheOutcome), String>;
 
 fn name_of(p: &Path) -> String {
     p.file_name().map_or_else(

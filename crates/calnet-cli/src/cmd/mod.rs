@@ -2,8 +2,10 @@
 //! libraries.
 
 pub mod classify;
+pub mod evaluate;
 pub mod features;
 pub mod inject;
 pub mod inspect;
 pub mod merge;
 pub mod simulate;
+pub mod train;

@@ -1,0 +1,123 @@
+//! `calnet evaluate`: metrics of weights on labelled light curves, per segment and per file.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use calnet::calnet_model::{self, STATE_DICT_KEYS};
+use calnet::calnet_train::{self as ct, tch, DeviceSpec, Metrics};
+
+use super::train::load_data;
+
+/// Arguments of `calnet evaluate`.
+#[derive(clap::Args)]
+#[command(after_help = "\
+A file counts as an EB when any of its segments has p_eb > 0.5.
+With --out: evaluation.json, segments.csv, files.csv, confusion.png (segments) and
+confusion-files.png.
+
+Exit status: 0 success; 1 evaluated, but some inputs could not be read or gave no segment;
+2 usage error or nothing to evaluate.")]
+pub struct Args {
+    /// Weights: safetensors (from `calnet train`) or a PyTorch state_dict (.pth).
+    #[arg(long, value_name = "FILE")]
+    pub weights: PathBuf,
+    /// Folders (searched recursively for *.fits) or light-curve files.
+    #[arg(long, num_args = 1.., value_name = "DIR")]
+    pub data: Vec<PathBuf>,
+    /// Labels CSV: a `label` column and a `file` or `tic` column.
+    #[arg(long, value_name = "FILE")]
+    pub labels: Option<PathBuf>,
+    /// Catalog of EBs (with --negatives), instead of --labels.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "labels",
+        requires = "negatives"
+    )]
+    pub catalog: Option<PathBuf>,
+    /// Folders of non-EB light curves (with --catalog).
+    #[arg(long, num_args = 1.., value_name = "DIR", requires = "catalog")]
+    pub negatives: Vec<PathBuf>,
+    /// Precomputed inputs: DIR/lc.csv and DIR/gls.csv in the reference's layout.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["data", "catalog"])]
+    pub features: Option<PathBuf>,
+    /// Output folder for the tables and pictures.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Where to run: auto, cpu, cuda or cuda:N.
+    #[arg(long, value_name = "D", default_value = "auto")]
+    pub device: DeviceSpec,
+    /// Segments per forward pass.
+    #[arg(long, value_name = "B", default_value_t = 128)]
+    pub batch: usize,
+    /// Feature cache folder [default: none].
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+    /// Feature mode: reference or robust (as the weights were trained).
+    #[arg(long, value_name = "M", default_value = "reference")]
+    pub mode: String,
+    /// libtorch threads [default: libtorch's choice].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<i32>,
+}
+
+fn line(what: &str, m: &Metrics) -> String {
+    let c = &m.confusion;
+    format!(
+        "{what:>8}: n {} accuracy {:.4} precision {:.4} recall {:.4} F1 {:.4} ROC-AUC {} (TP {} FP {} TN {} FN {})",
+        m.n,
+        m.accuracy,
+        m.precision,
+        m.recall,
+        m.f1,
+        m.roc_auc.map_or("-".into(), |a| format!("{a:.4}")),
+        c.tp,
+        c.fp,
+        c.tn,
+        c.fn_
+    )
+}
+
+/// Runs `calnet evaluate`.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if let Some(n) = args.threads {
+        tch::set_num_threads(n);
+    }
+    let device = args.device.resolve()?;
+    let (vs, net) = ct::new_calnet(device, 0);
+    calnet_model::load_into(&vs, &args.weights, &STATE_DICT_KEYS)?;
+    let data = load_data(
+        &args.data,
+        args.labels.as_deref(),
+        args.catalog.as_deref(),
+        &args.negatives,
+        args.features.as_deref(),
+        args.cache.as_deref(),
+        &args.mode,
+    )?;
+    let ev = ct::evaluate(&net, &data, device, args.batch)?;
+    println!("{}", line("segments", &ev.segment));
+    println!("{}", line("files", &ev.file));
+    if let Some(out) = &args.out {
+        std::fs::create_dir_all(out)
+            .with_context(|| format!("{}: cannot create", out.display()))?;
+        ev.write(out, &data)?;
+        calnet::plot::training::confusion(
+            &out.join("confusion.png"),
+            &ev.segment.confusion,
+            &format!("Segments ({})", ev.segment.n),
+        )?;
+        calnet::plot::training::confusion(
+            &out.join("confusion-files.png"),
+            &ev.file.confusion,
+            &format!("Files ({})", ev.file.n),
+        )?;
+    }
+    let failed = !data.report.failed.is_empty() || !data.report.no_segment.is_empty();
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
