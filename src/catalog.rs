@@ -515,9 +515,9 @@ mod tests {
             peak,
             period: if doubled { 2.0 * peak } else { peak },
             doubled,
-            theta_peak: 0.3,
-            theta_double: 0.2,
-            alternate_z: 9.0,
+            theta_peak: Some(0.3),
+            theta_double: Some(0.2),
+            alternate_z: Some(9.0),
         }
     }
 

@@ -55,13 +55,13 @@ pub struct PeriodEstimate {
     /// Whether `period` is the doubled one.
     pub doubled: bool,
     /// Phase dispersion (Stellingwerf's theta: pooled bin variance over total variance, 0 for a
-    /// perfect fold, about 1 for noise) of the fold at `peak`.
-    pub theta_peak: f64,
+    /// perfect fold, about 1 for noise) of the fold at `peak`; `None` for a constant flux.
+    pub theta_peak: Option<f64>,
     /// Phase dispersion of the fold at the doubled period.
-    pub theta_double: f64,
-    /// The alternate-halves statistic at the doubled period, in standard deviations; `NaN`
+    pub theta_double: Option<f64>,
+    /// The alternate-halves statistic at the doubled period, in standard deviations; `None`
     /// when too few bins hold points in both halves.
-    pub alternate_z: f64,
+    pub alternate_z: Option<f64>,
 }
 
 /// The period of the highest value of a periodogram: `periods[argmax(power)]`, the first one
@@ -104,13 +104,14 @@ pub fn estimate(time: &[f64], flux: &[f64], peak: f64) -> Option<PeriodEstimate>
     let theta_double = fold_double.theta();
     let alternate_z = fold_double.alternate_z();
     let doubled = alternate_z > ALTERNATE_Z && theta_double < theta_peak;
+    let finite = |v: f64| v.is_finite().then_some(v);
     Some(PeriodEstimate {
         peak,
         period: if doubled { double } else { peak },
         doubled,
-        theta_peak,
-        theta_double,
-        alternate_z,
+        theta_peak: finite(theta_peak),
+        theta_double: finite(theta_double),
+        alternate_z: finite(alternate_z),
     })
 }
 
@@ -319,7 +320,7 @@ mod tests {
             let e = estimate(&t, &f, p * 1.003).unwrap();
             assert!(!e.doubled, "P = {p}: {e:?}");
             assert!((e.period / p - 1.0).abs() < tol, "P = {p}: {e:?}");
-            assert!(e.theta_peak < 0.5, "P = {p}: {e:?}");
+            assert!(e.theta_peak.unwrap() < 0.5, "P = {p}: {e:?}");
         }
     }
 
@@ -338,7 +339,7 @@ mod tests {
         let t = times();
         let f = noise(t.len(), 3);
         let e = estimate(&t, &f, 0.77).unwrap();
-        assert!(e.theta_peak > 0.9, "{e:?}");
+        assert!(e.theta_peak.unwrap() > 0.9, "{e:?}");
         assert!(!e.doubled, "{e:?}");
     }
 

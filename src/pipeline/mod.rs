@@ -683,6 +683,19 @@ impl Stages<'_> {
             }
             Ok(x) => x,
         };
+        if let Some(k) = p.iter().position(|v| !v.is_finite()) {
+            // Only broken weights do this; the journal (JSON) could not hold the value anyway.
+            return Ok(FileRecord {
+                index: finished.index,
+                file,
+                outcome: Outcome::Failed {
+                    reason: format!(
+                        "the network gave p_eb = {} for segment {}",
+                        p[k], features.segments[k].index
+                    ),
+                },
+            });
+        }
         let threshold = self.options.threshold;
         let segments: Vec<SegmentResult> = features
             .segments
