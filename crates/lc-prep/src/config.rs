@@ -117,7 +117,9 @@ impl FeatureConfig {
     /// Checks that every value is usable.
     pub fn validate(&self) -> Result<(), Error> {
         let bad = |m: String| Err(Error::Config(m));
-        if !(self.gap_days > 0.0) {
+        // False for NaN too.
+        let positive = |v: f64| v > 0.0;
+        if !positive(self.gap_days) {
             return bad(format!("gap_days must be > 0, got {}", self.gap_days));
         }
         if !(0.0..=100.0).contains(&self.clip_percentile) {
@@ -129,10 +131,10 @@ impl FeatureConfig {
         if self.spline_iterations == 0 {
             return bad("spline_iterations must be at least 1".into());
         }
-        if !(self.outlier_cut > 0.0) || !(self.robust.cut > 0.0) {
+        if !positive(self.outlier_cut) || !positive(self.robust.cut) {
             return bad("outlier cuts must be > 0".into());
         }
-        if !(self.robust.knot_spacing_days > 0.0) || self.robust.max_iterations == 0 {
+        if !positive(self.robust.knot_spacing_days) || self.robust.max_iterations == 0 {
             return bad("robust knot spacing must be > 0 and max_iterations >= 1".into());
         }
         if self.lc_len < 2 {

@@ -223,7 +223,7 @@ pub fn normalised_time(t: &[f64]) -> Result<Vec<f64>, Error> {
             (lo.min(v), hi.max(v))
         });
     let span = hi - lo;
-    if !(span > 0.0) {
+    if span.is_nan() || span <= 0.0 {
         return Err(Error::Constant {
             what: "segment time",
         });

@@ -247,6 +247,8 @@ fn fprota(cos: f64, sin: f64, a: &mut f64, b: &mut f64) {
 }
 
 /// `fpback`: solves the upper-triangular banded system `a c = z` (bandwidth k + 1).
+// FITPACK's index arithmetic is kept as written so the port can be checked line by line.
+#[allow(clippy::needless_range_loop)]
 fn fpback(a: &[[f64; K1]], z: &[f64]) -> Vec<f64> {
     let n = z.len();
     let k1 = K1 - 1;

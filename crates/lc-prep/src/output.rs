@@ -77,7 +77,8 @@ impl FeatureWriter {
         };
         let csv_file = |name: &str, header: &[&str]| -> Result<csv::Writer<File>, Error> {
             let mut w = csv::Writer::from_writer(open(name)?);
-            w.write_record(header).map_err(|e| csv_err(&dir.join(name), e))?;
+            w.write_record(header)
+                .map_err(|e| csv_err(&dir.join(name), e))?;
             Ok(w)
         };
         let (lc_name, gls_name) = match format {
@@ -92,7 +93,9 @@ impl FeatureWriter {
             gls: BufWriter::new(open(gls_name)?),
             segments: csv_file(
                 "segments.csv",
-                &["file", "tic", "sector", "segment", "t_start", "t_end", "n_points"],
+                &[
+                    "file", "tic", "sector", "segment", "t_start", "t_end", "n_points",
+                ],
             )?,
             skipped: csv_file(
                 "skipped.csv",
@@ -103,8 +106,11 @@ impl FeatureWriter {
             line: String::new(),
         };
         if format == Format::Npy {
-            w.lc.write_all(&[b' '; NPY_HEADER]).map_err(|e| io(&w.path(lc_name), e))?;
-            w.gls.write_all(&[b' '; NPY_HEADER]).map_err(|e| io(&w.path(gls_name), e))?;
+            w.lc.write_all(&[b' '; NPY_HEADER])
+                .map_err(|e| io(&w.path(lc_name), e))?;
+            w.gls
+                .write_all(&[b' '; NPY_HEADER])
+                .map_err(|e| io(&w.path(gls_name), e))?;
         }
         Ok(w)
     }
@@ -141,7 +147,8 @@ impl FeatureWriter {
                         .map_err(|e| io(&self.dir.join("gls.csv"), e))?;
                 }
                 Format::Npy => {
-                    write_f32_le(&mut self.lc, &seg.lc).map_err(|e| io(&self.dir.join("lc.npy"), e))?;
+                    write_f32_le(&mut self.lc, &seg.lc)
+                        .map_err(|e| io(&self.dir.join("lc.npy"), e))?;
                     write_f32_le(&mut self.gls, &seg.gls)
                         .map_err(|e| io(&self.dir.join("gls.npy"), e))?;
                 }

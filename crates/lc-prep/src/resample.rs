@@ -37,7 +37,7 @@ pub fn min_max_f32(values: &[f64], what: &'static str) -> Result<Vec<f32>, Error
             (lo.min(v), hi.max(v))
         });
     let span = hi - lo;
-    if values.is_empty() || !(span > 0.0) || !span.is_finite() {
+    if values.is_empty() || span.is_nan() || span <= 0.0 || !span.is_finite() {
         return Err(Error::Constant { what });
     }
     Ok(values.iter().map(|&v| ((v - lo) / span) as f32).collect())
