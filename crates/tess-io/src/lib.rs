@@ -28,6 +28,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod cfitsio;
 mod discover;
 mod error;
 mod quality;

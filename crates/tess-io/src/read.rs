@@ -258,10 +258,7 @@ fn open(path: &Path) -> Result<FitsFile, Error> {
             });
         }
     }
-    // `file://` keeps cfitsio from reading its extended-filename syntax (`[1]`, `(...)`,
-    // a leading `!` or `-`) out of ordinary file names.
-    let url = format!("file://{text}");
-    FitsFile::open(&url).map_err(|e| match e {
+    crate::cfitsio::open_readonly(text).map_err(|e| match e {
         fitsio::errors::Error::Fits(fe) if gzipped => Error::CorruptGzip {
             path: path.to_path_buf(),
             reason: format!("cfitsio error {}: {}", fe.status, fe.message),

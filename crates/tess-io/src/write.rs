@@ -94,11 +94,14 @@ pub fn write_spoc(path: &Path, lc: &LightCurve) -> Result<(), Error> {
         .map_err(io)?
         .into_temp_path();
     {
-        // cfitsio wants to create the file itself; `overwrite` removes tempfile's empty one.
-        let mut f = FitsFile::create(&*tmp)
-            .overwrite()
-            .open()
-            .map_err(|e| fits_err(path, "creating the file", e))?;
+        // cfitsio wants to create the file itself: remove tempfile's empty one (its name is
+        // ours alone, made of the target's name and random characters).
+        std::fs::remove_file(&tmp).map_err(io)?;
+        let tmp_text = tmp.to_str().ok_or_else(|| Error::BadPath {
+            path: path.to_path_buf(),
+        })?;
+        let mut f =
+            crate::cfitsio::create(tmp_text).map_err(|e| fits_err(path, "creating the file", e))?;
         write_contents(&mut f, path, lc)?;
         // Dropping `f` closes the file; cfitsio flushes then.
     }

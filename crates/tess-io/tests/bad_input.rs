@@ -245,3 +245,21 @@ fn a_folder_is_not_a_file() {
     let err = tess_io::read(dir.path()).unwrap_err();
     assert!(matches!(err, Error::Io { .. }), "{err:?}");
 }
+
+#[test]
+fn garbled_table_header_card() {
+    // Found by `cargo fuzz` (docs/tess-io.md): a NAXIS1 card whose keyword is binary junk made
+    // cfitsio ask for an impossible allocation; it must come back as an error, not an abort.
+    let (_d, path) = broken(common::QLP, |b| {
+        let ext = b.windows(8).position(|w| w == b"XTENSION").unwrap();
+        let at = ext
+            + b[ext..]
+                .windows(10)
+                .position(|w| w == b"NAXIS1  = ")
+                .unwrap();
+        b[at + 5..at + 13].copy_from_slice(&[0xcf, 0xdf, 0xdf, 0xc2, 0xdf, 0xdf, 0xdf, 0xe4]);
+    });
+    let err = tess_io::read(&path).unwrap_err();
+    assert_eq!(err.path(), path);
+    eprintln!("{err}");
+}

@@ -248,3 +248,23 @@ fn read_metadata_matches_read() {
         tess_io::read(&path).unwrap().meta
     );
 }
+
+#[test]
+fn file_names_with_cfitsio_syntax_characters_are_plain_names() {
+    // cfitsio would read `x.fits[1]` as "HDU 1 of x.fits" and `!x` as "overwrite x".
+    let dir = tempfile::tempdir().unwrap();
+    for name in [
+        "odd[1].fits",
+        "!bang.fits",
+        "with space(2).fits",
+        "-dash.fits",
+    ] {
+        let p = dir.path().join(name);
+        std::fs::copy(common::fixture(common::QLP), &p).unwrap();
+        let lc = tess_io::read(&p).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(lc.meta.file, name);
+        let out = dir.path().join(format!("w{name}"));
+        tess_io::write_spoc(&out, &lc).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(tess_io::read(&out).unwrap().time.len(), lc.time.len());
+    }
+}
