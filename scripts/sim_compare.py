@@ -166,7 +166,7 @@ def main():
                "flare", "dsct", "gdor", "rrlyr", "constant"]
     n_rows = 2 + 4 + (1 if a.sim_ffi else 0) + (len(classes) + 1) // 2
     fig = plt.figure(figsize=(16, 2.1 * n_rows))
-    gs = fig.add_gridspec(n_rows, 4, hspace=0.75, wspace=0.25)
+    gs = fig.add_gridspec(n_rows, 4, hspace=0.75, wspace=0.25, top=0.97, bottom=0.02)
 
     # Row 0-1: statistics.
     ax = fig.add_subplot(gs[0:2, 0])
@@ -199,8 +199,8 @@ def main():
     targets = {
         "CW Eri (detached EB), s31": ("detached", lambda r: abs(np.log(float(r["period_d"]) / 2.728)) + abs(np.log(float(r["depth1"]) / 0.3))),
         "CM Dra (M-dwarf EB), s24": ("detached", lambda r: abs(np.log(float(r["period_d"]) / 1.27)) + abs(np.log(float(r["depth1"]) / 0.45))),
-        "WASP-100 (hot Jupiter), s1": ("planet", lambda r: abs(np.log(float(r["depth1"]) / 0.007)) + 0.3 * abs(float(r["tmag"]) - 10.3)),
-        "WASP-126 (planet), s1": ("planet", lambda r: abs(np.log(float(r["depth1"]) / 0.004)) + 0.3 * abs(float(r["tmag"]) - 10.6)),
+        "WASP-100 (hot Jupiter), s1": ("planet", lambda r: abs(np.log(float(r["depth1"]) / 0.007)) + abs(np.log(float(r["period_d"]) / 2.85)) + 0.3 * abs(float(r["tmag"]) - 10.3)),
+        "WASP-126 (planet), s1": ("planet", lambda r: abs(np.log(float(r["depth1"]) / 0.004)) + abs(np.log(float(r["period_d"]) / 3.29)) + 0.3 * abs(float(r["tmag"]) - 10.6)),
     }
     used = set()
     for i, (name, (fn, period)) in enumerate(REAL.items()):
@@ -247,7 +247,7 @@ def main():
         elif r["period_d"]:
             desc += f" P={float(r['period_d']):.3g} d"
         panel_pair(axs, t, f, q, p, t0, desc, "C0")
-    fig.suptitle("calnet simulate vs real TESS light curves (red: real fixtures, blue: simulated; QUALITY == 0 rows, normalised PDCSAP)", fontsize=11, y=0.995)
+    fig.suptitle("calnet simulate vs real TESS light curves (red: real fixtures, blue: simulated; QUALITY == 0 rows, normalised PDCSAP)", fontsize=11, y=0.985)
     fig.savefig(a.out, dpi=80, bbox_inches="tight")
     print("wrote", a.out)
 

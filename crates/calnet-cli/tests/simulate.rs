@@ -26,7 +26,15 @@ fn ok(out: &Output) {
 fn simulate(dir: &Path, seed: &str, threads: &str) {
     let d = dir.to_str().unwrap();
     ok(&run(&[
-        "simulate", "--n", "20", "--out", d, "--seed", seed, "--threads", threads,
+        "simulate",
+        "--n",
+        "20",
+        "--out",
+        d,
+        "--seed",
+        seed,
+        "--threads",
+        threads,
     ]));
 }
 
@@ -70,7 +78,10 @@ fn simulate_writes_readable_files_that_match_their_labels() {
     simulate(&dir, "1", "2");
     let rows: Vec<Truth> = lc_sim::read_labels(&dir.join("labels.csv")).unwrap();
     assert_eq!(rows.len(), 20);
-    let names: Vec<String> = files(&dir).into_keys().filter(|n| n.ends_with(".fits")).collect();
+    let names: Vec<String> = files(&dir)
+        .into_keys()
+        .filter(|n| n.ends_with(".fits"))
+        .collect();
     let mut listed: Vec<String> = rows.iter().map(|r| r.file.clone()).collect();
     listed.sort();
     assert_eq!(names, listed, "labels.csv lists exactly the files written");
@@ -79,17 +90,30 @@ fn simulate_writes_readable_files_that_match_their_labels() {
     for r in &rows {
         let lc = tess_io::read(dir.join(&r.file)).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(lc.meta.tic, r.tic);
-        assert!(r.tic >= lc_sim::SIM_TIC_BASE && tics.insert(r.tic), "distinct fake TIC");
+        assert!(
+            r.tic >= lc_sim::SIM_TIC_BASE && tics.insert(r.tic),
+            "distinct fake TIC"
+        );
         assert_eq!(lc.meta.sector, Some(r.sector));
         assert_eq!(lc.meta.cadence_s, 120.0);
         assert_eq!(lc.meta.tmag, Some(r.tmag));
         let class: lc_sim::Class = r.class.parse().unwrap();
-        assert_eq!(r.label, u8::from(class.is_eb()), "{}: label of {}", r.file, r.class);
+        assert_eq!(
+            r.label,
+            u8::from(class.is_eb()),
+            "{}: label of {}",
+            r.file,
+            r.class
+        );
         // Realistic file structure: NaN-time gap rows, flagged rows without flux.
         assert!(lc.time.iter().any(|t| t.is_nan()));
         for (i, &q) in lc.quality.iter().enumerate() {
             if q & !512 != 0 {
-                assert!(lc.flux[i].is_nan(), "{}: row {i} flagged {q} has flux", r.file);
+                assert!(
+                    lc.flux[i].is_nan(),
+                    "{}: row {i} flagged {q} has flux",
+                    r.file
+                );
             }
         }
         // Good rows scatter as the truth says (point-to-point MAD, 15%).
@@ -106,7 +130,11 @@ fn simulate_writes_readable_files_that_match_their_labels() {
             / level;
         if r.amplitude < 0.01 && r.class != "dsct" && r.class != "flare" {
             let want = r.sigma_ppm * 1e-6;
-            assert!((p2p / want - 1.0).abs() < 0.15, "{}: p2p {p2p} vs {want}", r.file);
+            assert!(
+                (p2p / want - 1.0).abs() < 0.15,
+                "{}: p2p {p2p} vs {want}",
+                r.file
+            );
         }
         // A strong primary eclipse is where the labels put it, as deep as they say.
         let (Some(p), Some(t0), Some(d1), Some(dur)) = (r.period_d, r.t0, r.depth1, r.duration_d)
@@ -127,23 +155,37 @@ fn simulate_writes_readable_files_that_match_their_labels() {
         let Some(got) = measured_depth(&points, p, t0, dur) else {
             continue;
         };
-        assert!((got - d1).abs() < 0.1 * d1 + 0.005, "{}: depth {got} vs {d1}", r.file);
+        assert!(
+            (got - d1).abs() < 0.1 * d1 + 0.005,
+            "{}: depth {got} vs {d1}",
+            r.file
+        );
         checked_eclipses += 1;
     }
-    assert!(checked_eclipses > 0, "no eclipse was checked; change the seed");
+    assert!(
+        checked_eclipses > 0,
+        "no eclipse was checked; change the seed"
+    );
 }
 
 #[test]
 fn same_seed_gives_identical_bytes_whatever_the_threads() {
     let tmp = tempfile::tempdir().unwrap();
-    let (a, b, c) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("c"));
+    let (a, b, c) = (
+        tmp.path().join("a"),
+        tmp.path().join("b"),
+        tmp.path().join("c"),
+    );
     simulate(&a, "7", "1");
     simulate(&b, "7", "2");
     simulate(&c, "8", "2");
     let (fa, fb, fc) = (files(&a), files(&b), files(&c));
     assert_eq!(fa.len(), 21);
     assert!(fa == fb, "same seed, different bytes");
-    assert!(fa.values().zip(fc.values()).any(|(x, y)| x != y), "seed changes nothing");
+    assert!(
+        fa.values().zip(fc.values()).any(|(x, y)| x != y),
+        "seed changes nothing"
+    );
 }
 
 fn wasp126() -> PathBuf {
@@ -159,8 +201,17 @@ fn inject_multiplies_the_binary_into_the_real_rows() {
     let out = tmp.path().join("inj");
     let real_path = wasp126();
     let args = [
-        "inject", "--into", real_path.to_str().unwrap(), "--seed", "3", "--out",
-        out.to_str().unwrap(), "--period", "2.0", "--depth", "0.05",
+        "inject",
+        "--into",
+        real_path.to_str().unwrap(),
+        "--seed",
+        "3",
+        "--out",
+        out.to_str().unwrap(),
+        "--period",
+        "2.0",
+        "--depth",
+        "0.05",
     ];
     ok(&run(&args));
     let rows = lc_sim::read_labels(&out.join("labels.csv")).unwrap();
@@ -184,7 +235,10 @@ fn inject_multiplies_the_binary_into_the_real_rows() {
         );
         assert_eq!(inj.time[i].to_bits(), real.time[i].to_bits());
         if real.flux[i].is_finite() {
-            ratios.push((real.time[i], f64::from(inj.flux[i]) / f64::from(real.flux[i])));
+            ratios.push((
+                real.time[i],
+                f64::from(inj.flux[i]) / f64::from(real.flux[i]),
+            ));
         }
     }
     // The injected/real ratio is the noiseless binary: its eclipse is as deep as recorded.
@@ -196,7 +250,10 @@ fn inject_multiplies_the_binary_into_the_real_rows() {
     again[4] = "4";
     ok(&run(&again));
     ok(&run(&args));
-    assert_eq!(lc_sim::read_labels(&out.join("labels.csv")).unwrap().len(), 2);
+    assert_eq!(
+        lc_sim::read_labels(&out.join("labels.csv")).unwrap().len(),
+        2
+    );
 }
 
 #[test]

@@ -90,7 +90,13 @@ impl BinaryParams {
             return Err(Error::InvalidEccentricity(self.ecc));
         }
         check_range("t0", self.t0, f64::MIN, f64::MAX, "a finite time (BTJD)")?;
-        check_range("omega_deg", self.omega_deg, -360.0, 720.0, "in [-360, 720] degrees")?;
+        check_range(
+            "omega_deg",
+            self.omega_deg,
+            -360.0,
+            720.0,
+            "in [-360, 720] degrees",
+        )?;
         check_range("incl_deg", self.incl_deg, 0.0, 90.0, "in [0, 90] degrees")?;
         check_range("r1", self.r1, 1e-6, 0.999, "in (0, 1) (R1/a)")?;
         check_range("r2", self.r2, 1e-6, 0.999, "in (0, 1) (R2/a)")?;
@@ -127,7 +133,11 @@ impl BinaryParams {
         ];
         for (star, radius, roche) in lobes {
             if radius > roche {
-                return Err(Error::RocheLobeOverflow { star, radius, roche });
+                return Err(Error::RocheLobeOverflow {
+                    star,
+                    radius,
+                    roche,
+                });
             }
         }
         Ok(())
@@ -319,7 +329,13 @@ mod tests {
         assert!(matches!(p.validate(), Err(Error::StarsOverlap { .. })));
         let mut p = base();
         p.third_light = 1.0;
-        assert!(matches!(p.validate(), Err(Error::OutOfRange { name: "third_light", .. })));
+        assert!(matches!(
+            p.validate(),
+            Err(Error::OutOfRange {
+                name: "third_light",
+                ..
+            })
+        ));
         let mut p = base();
         p.r1 = 0.45; // fills the lobe (R_L/a = 0.40 for q = 1/0.7)
         assert!(p.validate().is_ok());

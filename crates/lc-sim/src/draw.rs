@@ -254,9 +254,10 @@ pub fn draw<R: Rng>(rng: &mut R, class: Class, w: Window) -> Result<Drawn> {
 /// by `1 + |N(0, 0.25)|` (20%: 1.5-3, subgiants); eccentricity 0 below 1.5 d, else 0 (40%)
 /// or uniform up to a period-dependent envelope; argument of periastron uniform; the
 /// observed primary depth log-uniform 0.1%-50% (blends: intrinsic 2%-50%, diluted by a
-/// third light of 80-99.5%), reached by solving for the inclination. Semi-detached: a
-/// 1.5-4 Msun primary, q = 0.1-0.45, the secondary a cool (4000-5800 K) subgiant filling
-/// 93-100% of its Roche lobe, with strong reflection.
+/// third light of 80-99.5%), reached by solving for the inclination; drawn detached systems
+/// keep both stars within 80% of their Roche lobes. Semi-detached: a 1.5-4 Msun primary,
+/// q = 0.1-0.45, the secondary a cool (4000-5800 K) subgiant filling 93-100% of its Roche
+/// lobe, with strong reflection, and a primary depth log-uniform 2%-50%.
 pub fn draw_binary<R: Rng>(
     rng: &mut R,
     class: Class,
@@ -327,7 +328,11 @@ fn try_binary<R: Rng>(
             uniform(rng, 0.0, emax)
         }
     });
-    let omega_deg = if ecc > 0.0 { uniform(rng, 0.0, 360.0) } else { 90.0 };
+    let omega_deg = if ecc > 0.0 {
+        uniform(rng, 0.0, 360.0)
+    } else {
+        90.0
+    };
     let sb_ratio = stars::tess_surface_brightness_ratio(t1, t2);
     let mut p = BinaryParams {
         period_d: period,
@@ -344,12 +349,32 @@ fn try_binary<R: Rng>(
         gravity_darkening: (gravity_darkening(t1), gravity_darkening(t2)),
         albedo: (
             if t1 > 7000.0 { 1.0 } else { 0.5 },
-            if semi { uniform(rng, 0.5, 1.0) } else if t2 > 7000.0 { 1.0 } else { 0.5 },
+            if semi {
+                uniform(rng, 0.5, 1.0)
+            } else if t2 > 7000.0 {
+                1.0
+            } else {
+                0.5
+            },
         ),
         third_light,
     };
-    let ok = if semi { p.validate() } else { p.validate_detached() };
+    let ok = if semi {
+        p.validate()
+    } else {
+        p.validate_detached()
+    };
     ok.ok()?;
+    // A drawn detached system keeps both stars within 80% of their Roche lobes: closer
+    // systems are the semi-detached, contact and ellipsoidal classes' business.
+    if class == Class::Detached || class == Class::Blend {
+        let peri = 1.0 - ecc;
+        let l1 = stars::roche_lobe(1.0 / p.mass_ratio) * peri;
+        let l2 = stars::roche_lobe(p.mass_ratio) * peri;
+        if p.r1 > 0.8 * l1 || p.r2 > 0.8 * l2 {
+            return None;
+        }
+    }
     // Separation at primary conjunction, in units of a.
     let rho_c = (1.0 - ecc * ecc) / (1.0 + ecc * omega_deg.to_radians().sin());
     let cos_contact = ((p.r1 + p.r2) / rho_c).min(1.0);
@@ -358,8 +383,12 @@ fn try_binary<R: Rng>(
         let ci = uniform(rng, cos_contact * 1.02, 1.0).min(0.999);
         p.incl_deg = ci.acos().to_degrees();
         let eb = EclipsingBinary::new(p.clone()).ok()?;
-        let f: Vec<f64> = (0..200).map(|i| eb.flux(period * i as f64 / 200.0)).collect();
-        let (lo, hi) = f.iter().fold((f64::MAX, f64::MIN), |(a, b), &v| (a.min(v), b.max(v)));
+        let f: Vec<f64> = (0..200)
+            .map(|i| eb.flux(period * i as f64 / 200.0))
+            .collect();
+        let (lo, hi) = f
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(a, b), &v| (a.min(v), b.max(v)));
         if (hi - lo) / hi < 5e-4 {
             return None;
         }
@@ -373,6 +402,8 @@ fn try_binary<R: Rng>(
     let target = match c.depth {
         Some(d) => d,
         None if third_light > 0.0 => log_uniform(rng, 0.02, 0.5) * (1.0 - third_light),
+        // Algols are found by their deep primary eclipses.
+        None if semi => log_uniform(rng, 0.02, 0.5),
         None => log_uniform(rng, 0.001, 0.5),
     };
     let depth_at = |p: &BinaryParams, cos_i: f64| -> Option<(f64, f64)> {
@@ -583,9 +614,19 @@ pub fn draw_planet<R: Rng>(rng: &mut R, w: Window) -> Result<Drawn> {
 /// power law `dN/dA ~ A^-2` on 0.3%-80%, FWHM log-uniform 1.5-40 min.
 pub fn draw_rotator<R: Rng>(rng: &mut R, w: Window, flares: bool) -> Drawn {
     let (m, period, amp_lo, amp_hi) = if flares {
-        (uniform(rng, 0.12, 0.6), log_uniform(rng, 0.3, 10.0), 1e-3, 2e-2)
+        (
+            uniform(rng, 0.12, 0.6),
+            log_uniform(rng, 0.3, 10.0),
+            1e-3,
+            2e-2,
+        )
     } else {
-        (uniform(rng, 0.5, 1.4), log_uniform(rng, 0.4, 20.0), 3e-4, 3e-2)
+        (
+            uniform(rng, 0.5, 1.4),
+            log_uniform(rng, 0.4, 20.0),
+            3e-4,
+            3e-2,
+        )
     };
     let (_, r, t) = star_of_mass(m, 1.0);
     let alpha = uniform(rng, 0.0, 0.2);
@@ -671,7 +712,11 @@ pub fn draw_delta_scuti<R: Rng>(rng: &mut R) -> Drawn {
         for k in 0..rng.random_range(2..=10usize) {
             modes.push(Mode {
                 freq_cd: uniform(rng, 5.0, 60.0),
-                amplitude: if k == 0 { a0 } else { a0 * log_uniform(rng, 0.03, 0.7) },
+                amplitude: if k == 0 {
+                    a0
+                } else {
+                    a0 * log_uniform(rng, 0.03, 0.7)
+                },
                 phase: uniform(rng, 0.0, 2.0 * PI),
             });
         }
@@ -720,9 +765,17 @@ fn pulsator_drawn<R: Rng>(rng: &mut R, modes: Vec<Mode>, teff: (f64, f64)) -> Dr
 pub fn draw_rr_lyrae<R: Rng>(rng: &mut R, w: Window) -> Result<Drawn> {
     let ab = rng.random::<f64>() < 0.7;
     let (period, amp, damping) = if ab {
-        (uniform(rng, 0.45, 0.8), uniform(rng, 0.35, 0.8), uniform(rng, 0.6, 0.85))
+        (
+            uniform(rng, 0.45, 0.8),
+            uniform(rng, 0.35, 0.8),
+            uniform(rng, 0.6, 0.85),
+        )
     } else {
-        (uniform(rng, 0.25, 0.42), uniform(rng, 0.12, 0.3), uniform(rng, 0.1, 0.3))
+        (
+            uniform(rng, 0.25, 0.42),
+            uniform(rng, 0.12, 0.3),
+            uniform(rng, 0.1, 0.3),
+        )
     };
     let mut phases = [0.0; 8];
     for p in phases.iter_mut().skip(1) {
@@ -755,7 +808,10 @@ mod tests {
         for c in Class::ALL {
             assert_eq!(c.name().parse::<Class>().unwrap(), c);
         }
-        assert!(matches!("quasar".parse::<Class>(), Err(Error::UnknownClass(_))));
+        assert!(matches!(
+            "quasar".parse::<Class>(),
+            Err(Error::UnknownClass(_))
+        ));
     }
 
     #[test]
@@ -767,7 +823,9 @@ mod tests {
         };
         for _ in 0..40 {
             let d = draw(&mut rng, Class::Detached, w).unwrap();
-            let Signal::Binary(eb) = &d.signal else { panic!() };
+            let Signal::Binary(eb) = &d.signal else {
+                panic!()
+            };
             eb.params().validate_detached().unwrap();
             let (d1, d2) = eb.depths();
             assert!((0.00098..0.51).contains(&d1), "{d1}");

@@ -37,7 +37,8 @@ impl QuadraticLd {
     /// assert!(lc_sim::QuadraticLd::new(0.9, 0.3).is_err());
     /// ```
     pub fn new(u1: f64, u2: f64) -> Result<Self> {
-        let ok = u1.is_finite() && u2.is_finite() && u1 + u2 < 1.0 && u1 > 0.0 && u1 + 2.0 * u2 > 0.0;
+        let ok =
+            u1.is_finite() && u2.is_finite() && u1 + u2 < 1.0 && u1 > 0.0 && u1 + 2.0 * u2 > 0.0;
         if ok {
             Ok(Self { u1, u2 })
         } else {
@@ -65,7 +66,10 @@ impl QuadraticLd {
             (12000.0, 0.15, 0.27),
         ];
         let t = teff.clamp(GRID[0].0, GRID[GRID.len() - 1].0);
-        let k = GRID.windows(2).position(|w| t <= w[1].0).unwrap_or(GRID.len() - 2);
+        let k = GRID
+            .windows(2)
+            .position(|w| t <= w[1].0)
+            .unwrap_or(GRID.len() - 2);
         let (a, b) = (GRID[k], GRID[k + 1]);
         let w = (t - a.0) / (b.0 - a.0);
         Self {
@@ -112,8 +116,12 @@ fn lens_area(r: f64, p: f64, z: f64) -> f64 {
         let m = r.min(p);
         return PI * m * m;
     }
-    let k0 = ((z * z + p * p - r * r) / (2.0 * z * p)).clamp(-1.0, 1.0).acos();
-    let k1 = ((z * z + r * r - p * p) / (2.0 * z * r)).clamp(-1.0, 1.0).acos();
+    let k0 = ((z * z + p * p - r * r) / (2.0 * z * p))
+        .clamp(-1.0, 1.0)
+        .acos();
+    let k1 = ((z * z + r * r - p * p) / (2.0 * z * r))
+        .clamp(-1.0, 1.0)
+        .acos();
     let s = ((-z + r + p) * (z + r - p) * (z - r + p) * (z + r + p)).max(0.0);
     p * p * k0 + r * r * k1 - 0.5 * s.sqrt()
 }

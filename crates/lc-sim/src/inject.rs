@@ -117,7 +117,9 @@ pub fn inject(real: &LightCurve, req: &InjectRequest, seed: u64) -> Result<(Ligh
     loop {
         drawn = match req.class {
             Class::Contact => draw::draw_contact(&mut rng, w, req.constraints)?,
-            Class::Blend => draw::draw_binary(&mut rng, Class::Detached, w, req.constraints, third_light)?,
+            Class::Blend => {
+                draw::draw_binary(&mut rng, Class::Detached, w, req.constraints, third_light)?
+            }
             c => draw::draw_binary(&mut rng, c, w, req.constraints, 0.0)?,
         };
         tries += 1;

@@ -65,14 +65,28 @@ impl SimConfig {
         tess::check_cadence(self.cadence_s)?;
         check_range("eb_fraction", self.eb_fraction, 0.0, 1.0, "in [0, 1]")?;
         check_range("tmag_range.0", self.tmag_range.0, 4.0, 16.0, "in [4, 16]")?;
-        check_range("tmag_range.1", self.tmag_range.1, self.tmag_range.0, 16.0, "in [Tmin, 16]")?;
-        check_range("blend_label", f64::from(self.blend_label), 0.0, 1.0, "0 or 1")?;
+        check_range(
+            "tmag_range.1",
+            self.tmag_range.1,
+            self.tmag_range.0,
+            16.0,
+            "in [Tmin, 16]",
+        )?;
+        check_range(
+            "blend_label",
+            f64::from(self.blend_label),
+            0.0,
+            1.0,
+            "0 or 1",
+        )?;
         if self.classes.is_empty() {
             return Err(Error::EmptyClassSet("the class list is empty".into()));
         }
         let (eb, other) = self.groups();
         if eb.is_empty() && self.eb_fraction == 1.0 {
-            return Err(Error::EmptyClassSet("eb_fraction is 1 but no EB class is listed".into()));
+            return Err(Error::EmptyClassSet(
+                "eb_fraction is 1 but no EB class is listed".into(),
+            ));
         }
         if other.is_empty() && self.eb_fraction == 0.0 {
             return Err(Error::EmptyClassSet(
@@ -353,7 +367,13 @@ pub fn simulate_to_dir(
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Vec<Truth>> {
     cfg.validate()?;
-    check_range("n", n as f64, 0.0, MAX_PER_RUN as f64, "at most 1,000,000 per run")?;
+    check_range(
+        "n",
+        n as f64,
+        0.0,
+        MAX_PER_RUN as f64,
+        "at most 1,000,000 per run",
+    )?;
     std::fs::create_dir_all(dir).map_err(|source| Error::Io {
         path: dir.to_path_buf(),
         source,
@@ -449,14 +469,13 @@ mod tests {
             ..Default::default()
         };
         let s = simulate_one(&cfg, 1, 0).unwrap();
-        let f: Vec<f64> = s
-            .lc
-            .flux
-            .iter()
-            .zip(&s.lc.quality)
-            .filter(|(f, &q)| f.is_finite() && q == 0)
-            .map(|(&f, _)| f as f64)
-            .collect();
+        let f: Vec<f64> =
+            s.lc.flux
+                .iter()
+                .zip(&s.lc.quality)
+                .filter(|(f, &q)| f.is_finite() && q == 0)
+                .map(|(&f, _)| f as f64)
+                .collect();
         let mut d: Vec<f64> = f.windows(2).map(|w| (w[1] - w[0]).abs()).collect();
         d.sort_by(f64::total_cmp);
         let mut g = f.clone();

@@ -55,7 +55,10 @@ impl ContactBinary {
         let max = (0..400)
             .map(|i| self.flux_at_phase(i as f64 / 400.0))
             .fold(f64::NEG_INFINITY, f64::max);
-        (1.0 - self.flux_at_phase(0.0) / max, 1.0 - self.flux_at_phase(0.5) / max)
+        (
+            1.0 - self.flux_at_phase(0.0) / max,
+            1.0 - self.flux_at_phase(0.5) / max,
+        )
     }
 }
 
@@ -95,8 +98,20 @@ impl Transit {
             return Err(Error::InvalidPeriod(self.period_d));
         }
         check_range("rp_rs", self.rp_rs, 1e-4, 0.5, "in (0, 0.5)")?;
-        check_range("a_rs", self.a_rs, 1.0 + self.rp_rs + 1e-9, 1e5, "> 1 + rp_rs")?;
-        check_range("impact", self.impact, 0.0, 1.0 + self.rp_rs - 1e-9, "in [0, 1 + rp_rs)")
+        check_range(
+            "a_rs",
+            self.a_rs,
+            1.0 + self.rp_rs + 1e-9,
+            1e5,
+            "> 1 + rp_rs",
+        )?;
+        check_range(
+            "impact",
+            self.impact,
+            0.0,
+            1.0 + self.rp_rs - 1e-9,
+            "in [0, 1 + rp_rs)",
+        )
     }
 
     fn cos_i(&self) -> f64 {
@@ -123,7 +138,10 @@ impl Transit {
     pub fn duration(&self) -> f64 {
         let ci = self.cos_i();
         let si = (1.0 - ci * ci).sqrt();
-        let x = ((1.0 + self.rp_rs).powi(2) - self.impact.powi(2)).max(0.0).sqrt() / (self.a_rs * si);
+        let x = ((1.0 + self.rp_rs).powi(2) - self.impact.powi(2))
+            .max(0.0)
+            .sqrt()
+            / (self.a_rs * si);
         self.period_d / PI * x.min(1.0).asin()
     }
 }
@@ -261,7 +279,9 @@ impl RrLyrae {
             mean: 1.0,
         };
         let s: Vec<f64> = (0..512).map(|i| star.shape(i as f64 / 512.0)).collect();
-        let (lo, hi) = s.iter().fold((f64::MAX, f64::MIN), |(a, b), &v| (a.min(v), b.max(v)));
+        let (lo, hi) = s
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(a, b), &v| (a.min(v), b.max(v)));
         star.ptp = (hi - lo).max(1e-12);
         star.mean = s
             .iter()
@@ -309,7 +329,9 @@ impl Flare {
     /// Template integral from `x = -1` (exact; polynomial and exponentials).
     fn integral(x: f64) -> f64 {
         let poly = |x: f64| {
-            x + 1.941 * x * x / 2.0 - 0.175 * x.powi(3) / 3.0 - 2.246 * x.powi(4) / 4.0
+            x + 1.941 * x * x / 2.0
+                - 0.175 * x.powi(3) / 3.0
+                - 2.246 * x.powi(4) / 4.0
                 - 1.125 * x.powi(5) / 5.0
         };
         if x <= -1.0 {
@@ -351,7 +373,10 @@ impl Flare {
 
     /// Times after which the flare is below 1e-4 of its peak.
     pub fn window(&self) -> (f64, f64) {
-        (self.t_peak - self.t_half_d, self.t_peak + 35.0 * self.t_half_d)
+        (
+            self.t_peak - self.t_half_d,
+            self.t_peak + 35.0 * self.t_half_d,
+        )
     }
 }
 
@@ -366,14 +391,22 @@ mod tests {
             t_half_d: 0.004,
             amplitude: 0.3,
         };
-        for &(t, e) in &[(1.0, 0.00139), (1.001, 0.0208), (0.999, 0.00023), (1.02, 0.00139)] {
+        for &(t, e) in &[
+            (1.0, 0.00139),
+            (1.001, 0.0208),
+            (0.999, 0.00023),
+            (1.02, 0.00139),
+        ] {
             let n = 20000;
             let num: f64 = (0..n)
                 .map(|i| f.excess(t - 0.5 * e + (i as f64 + 0.5) * e / n as f64))
                 .sum::<f64>()
                 / n as f64;
             let exact = f.mean_excess(t, e);
-            assert!((num - exact).abs() < 1e-6 * 0.3, "{t} {e}: {num} vs {exact}");
+            assert!(
+                (num - exact).abs() < 1e-6 * 0.3,
+                "{t} {e}: {num} vs {exact}"
+            );
         }
         // The template peaks at 1 and starts near 0.
         assert!((Flare::template(0.0) - 1.0).abs() < 1e-12);
@@ -395,9 +428,15 @@ mod tests {
         assert!(t.flux(0.49 * d) < 1.0 && t.flux(0.51 * d) == 1.0);
         assert_eq!(t.flux(2.0), 1.0);
         assert!(t.validate().is_ok());
-        let bad = Transit { impact: 1.2, ..t.clone() };
+        let bad = Transit {
+            impact: 1.2,
+            ..t.clone()
+        };
         assert!(bad.validate().is_err());
-        let bad = Transit { period_d: -1.0, ..t };
+        let bad = Transit {
+            period_d: -1.0,
+            ..t
+        };
         assert!(matches!(bad.validate(), Err(Error::InvalidPeriod(_))));
     }
 
@@ -405,7 +444,9 @@ mod tests {
     fn rr_lyrae_rises_faster_than_it_declines() {
         let rr = RrLyrae::new(0.55, 0.0, 0.6, 0.75, [0.0; 8], None).unwrap();
         let n = 1000;
-        let f: Vec<f64> = (0..n).map(|i| rr.flux(i as f64 * 0.55 / n as f64)).collect();
+        let f: Vec<f64> = (0..n)
+            .map(|i| rr.flux(i as f64 * 0.55 / n as f64))
+            .collect();
         let imax = (0..n).max_by(|&a, &b| f[a].total_cmp(&f[b])).unwrap();
         let imin = (0..n).min_by(|&a, &b| f[a].total_cmp(&f[b])).unwrap();
         let rise = (imax + n - imin) % n;
