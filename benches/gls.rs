@@ -33,23 +33,33 @@ fn tess_like(n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
     (t, y)
 }
 
-fn case(c: &mut Criterion, group: &str, grid: &FrequencyGrid, n: usize, kernels: &[(&str, Method)]) {
+fn case(
+    c: &mut Criterion,
+    group: &str,
+    grid: &FrequencyGrid,
+    n: usize,
+    kernels: &[(&str, Method)],
+) {
     let mut g = c.benchmark_group(group);
     g.sample_size(10)
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2));
     let curves: Vec<_> = (0..2).map(|s| tess_like(n, s)).collect();
     for &threads in &[1usize, 2] {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
         for &(name, method) in kernels {
             let jobs: Vec<Periodogram> = curves
                 .iter()
                 .map(|(t, y)| Periodogram::new(t, y).unwrap().method(method))
                 .collect();
             g.throughput(Throughput::Elements(jobs.len() as u64));
-            g.bench_function(BenchmarkId::new(name, format!("n={n}/threads={threads}")), |b| {
-                b.iter(|| pool.install(|| batch(&jobs, grid)))
-            });
+            g.bench_function(
+                BenchmarkId::new(name, format!("n={n}/threads={threads}")),
+                |b| b.iter(|| pool.install(|| batch(&jobs, grid))),
+            );
         }
     }
     g.finish();
@@ -58,14 +68,24 @@ fn case(c: &mut Criterion, group: &str, grid: &FrequencyGrid, n: usize, kernels:
 fn kernels(c: &mut Criterion) {
     let calnet = FrequencyGrid::calnet();
     for n in [1000, 9400, 20_000, 100_000] {
-        let mut k = vec![("fast", Method::Fast), ("direct", Method::Direct)];
+        let mut k = vec![
+            ("fast", Method::Fast),
+            ("direct", Method::Direct),
+            ("recurrence", Method::Recurrence),
+        ];
         if n <= 1000 {
             k.push(("naive", Method::Naive));
         }
         case(c, "gls/calnet", &calnet, n, &k);
     }
     let regular = FrequencyGrid::regular(360.0 / 1e5, 360.0, 100_000).unwrap();
-    case(c, "gls/regular1e5", &regular, 9400, &[("fast", Method::Fast)]);
+    case(
+        c,
+        "gls/regular1e5",
+        &regular,
+        9400,
+        &[("fast", Method::Fast)],
+    );
 }
 
 criterion_group!(benches, kernels);

@@ -20,11 +20,15 @@ fn tess_like(n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
         }
         t.push(ti);
     }
-    let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     let y = t
         .iter()
         .map(|&t| {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let noise = (state >> 11) as f64 / (1u64 << 53) as f64 - 0.5;
             1.0 + 0.01 * (2.0 * std::f64::consts::PI * t / 1.3).sin() + 0.002 * noise
         })
@@ -37,17 +41,29 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-fn run(only: &Option<String>, kernel: &str, method: Method, n: usize, grid: &FrequencyGrid, gname: &str, threads: usize, reps: usize) {
+/// One case: `(kernel name, method)`, `n` points, `(grid, grid name)`, threads, repetitions.
+fn run(
+    only: &Option<String>,
+    (kernel, method): (&str, Method),
+    n: usize,
+    (grid, gname): (&FrequencyGrid, &str),
+    threads: usize,
+    reps: usize,
+) {
     if only.as_deref().is_some_and(|o| o != kernel) {
         return;
     }
     let batch_len = 4 * threads;
-    let curves: Vec<(Vec<f64>, Vec<f64>)> = (0..batch_len as u64).map(|s| tess_like(n, s)).collect();
+    let curves: Vec<(Vec<f64>, Vec<f64>)> =
+        (0..batch_len as u64).map(|s| tess_like(n, s)).collect();
     let jobs: Vec<Periodogram> = curves
         .iter()
         .map(|(t, y)| Periodogram::new(t, y).unwrap().method(method))
         .collect();
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
     let mut times = Vec::new();
     pool.install(|| {
         // Warm-up builds the per-thread plans.
@@ -73,20 +89,53 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let quick = args.iter().any(|a| a == "--quick");
     // `--kernel NAME` runs only that kernel's cases.
-    let only = args.iter().position(|a| a == "--kernel").and_then(|i| args.get(i + 1).cloned());
+    let only = args
+        .iter()
+        .position(|a| a == "--kernel")
+        .and_then(|i| args.get(i + 1).cloned());
     let calnet = FrequencyGrid::calnet();
     let regular = FrequencyGrid::regular(360.0 / 1e5, 360.0, 100_000).unwrap();
     let reps = if quick { 3 } else { 9 };
-    let sizes: &[usize] = if quick { &[9400] } else { &[1000, 9400, 20_000, 100_000] };
+    let sizes: &[usize] = if quick {
+        &[9400]
+    } else {
+        &[1000, 9400, 20_000, 100_000]
+    };
     for &threads in &[1usize, 2] {
         for &n in sizes {
-            run(&only, "fast", Method::Fast, n, &calnet, "calnet", threads, reps);
+            run(
+                &only,
+                ("fast", Method::Fast),
+                n,
+                (&calnet, "calnet"),
+                threads,
+                reps,
+            );
             let direct_reps = if n >= 100_000 { 1 } else { reps.min(5) };
-            run(&only, "direct", Method::Direct, n, &calnet, "calnet", threads, direct_reps);
+            for exact in [
+                ("direct", Method::Direct),
+                ("recurrence", Method::Recurrence),
+            ] {
+                run(&only, exact, n, (&calnet, "calnet"), threads, direct_reps);
+            }
         }
-        run(&only, "fast", Method::Fast, 9400, &regular, "regular", threads, reps);
+        run(
+            &only,
+            ("fast", Method::Fast),
+            9400,
+            (&regular, "regular"),
+            threads,
+            reps,
+        );
         if !quick {
-            run(&only, "direct", Method::Direct, 9400, &regular, "regular", threads, 1);
+            run(
+                &only,
+                ("direct", Method::Direct),
+                9400,
+                (&regular, "regular"),
+                threads,
+                1,
+            );
         }
     }
 }

@@ -202,18 +202,10 @@ fn check_values(what: &'static str, v: &[f64]) -> Result<(), GlsError> {
     }
     for (index, &value) in v.iter().enumerate() {
         if !value.is_finite() {
-            return Err(GlsError::NonFinite {
-                what,
-                index,
-                value,
-            });
+            return Err(GlsError::NonFinite { what, index, value });
         }
         if value <= 0.0 {
-            return Err(GlsError::NonPositiveFrequency {
-                what,
-                index,
-                value,
-            });
+            return Err(GlsError::NonPositiveFrequency { what, index, value });
         }
     }
     Ok(())

@@ -226,7 +226,7 @@ impl<'a> Periodogram<'a> {
             .sum::<f64>()
             - y_res * y_res;
         let ymax = self.y.iter().fold(0.0f64, |a, y| a.max(y.abs()));
-        if !(yy > (8.0 * f64::EPSILON * ymax).powi(2)) {
+        if yy.is_nan() || yy <= (8.0 * f64::EPSILON * ymax).powi(2) {
             return Err(GlsError::ConstantSignal);
         }
         let smean: f64 = s.iter().zip(&w).map(|(s, w)| s * w).sum();
@@ -355,7 +355,7 @@ impl PeriodogramResult {
         let lo = self.power.iter().cloned().fold(f64::INFINITY, f64::min);
         let hi = self.power.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
         let range = hi - lo;
-        if !(range > 0.0) || !range.is_finite() {
+        if range.is_nan() || range <= 0.0 || range.is_infinite() {
             return vec![0.0; self.power.len()];
         }
         self.power.iter().map(|p| (p - lo) / range).collect()

@@ -52,7 +52,7 @@ pub(crate) fn false_alarm_probability(
         FalseAlarmMethod::Single => fap1,
         FalseAlarmMethod::MTrials { trials } => {
             let m = trials.unwrap_or(f_max * span);
-            if !(m > 0.0) || !m.is_finite() {
+            if m.is_nan() || m <= 0.0 || m.is_infinite() {
                 return Err(GlsError::InvalidParameter {
                     name: "trials",
                     value: m,

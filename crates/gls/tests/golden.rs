@@ -6,15 +6,19 @@ use gls::{FalseAlarmMethod, FrequencyGrid, Method, Normalization, Periodogram};
 use serde_json::Value;
 
 fn load(name: &str) -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/golden/gls/").to_string()
-        + name;
+    let path =
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/golden/gls/").to_string() + name;
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{path}: {e} (run scripts/gls_golden.py)"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 fn floats(v: &Value) -> Vec<f64> {
-    v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap_or(f64::NAN))
+        .collect()
 }
 
 fn norm_of(name: &str) -> Normalization {
@@ -43,8 +47,12 @@ fn every_kernel_matches_astropy_on_every_case() {
                 continue;
             }
             let expected = floats(expected);
-            let scale = expected.iter().cloned().filter(|x| x.is_finite()).fold(0.0, f64::max);
-            for method in [Method::Naive, Method::Direct, Method::Fast] {
+            let scale = expected
+                .iter()
+                .cloned()
+                .filter(|x| x.is_finite())
+                .fold(0.0, f64::max);
+            for method in [Method::Naive, Method::Direct, Method::Recurrence, Method::Fast] {
                 let mut p = Periodogram::new(&t, &y)
                     .unwrap()
                     .normalization(norm_of(norm_name))
@@ -96,7 +104,10 @@ fn false_alarm_probabilities_match_astropy() {
             for (zi, e) in z.iter().zip(&expected) {
                 let got = r.false_alarm_probability(*zi, method).unwrap();
                 let err = (got - e).abs() / e.abs().max(1e-300);
-                assert!(err <= 1e-9, "{name} {method_name} z={zi}: {got} vs astropy {e}");
+                assert!(
+                    err <= 1e-9,
+                    "{name} {method_name} z={zi}: {got} vs astropy {e}"
+                );
             }
         }
     }
@@ -112,9 +123,12 @@ fn calnet_reference_output_within_1e6_on_a_real_segment() {
     // The grid is numpy's logspace to within an ulp or two (numpy's vectorised pow may round
     // the last bit differently from libm's).
     for (a, b) in grid.periods().iter().zip(floats(&seg["period"])) {
-        assert!((a - b).abs() <= 4.0 * f64::EPSILON * b, "period {a} vs numpy {b}");
+        assert!(
+            (a - b).abs() <= 4.0 * f64::EPSILON * b,
+            "period {a} vs numpy {b}"
+        );
     }
-    for method in [Method::Auto, Method::Direct, Method::Fast] {
+    for method in [Method::Auto, Method::Direct, Method::Recurrence, Method::Fast] {
         let r = Periodogram::new(&t, &y)
             .unwrap()
             .normalization(Normalization::HorneBaliunas)
@@ -127,6 +141,9 @@ fn calnet_reference_output_within_1e6_on_a_real_segment() {
             .zip(&reference)
             .map(|(a, b)| (a - b).abs())
             .fold(0.0, f64::max);
-        assert!(err <= 1e-6, "{method:?}: max |Δ| {err:e} against the reference");
+        assert!(
+            err <= 1e-6,
+            "{method:?}: max |Δ| {err:e} against the reference"
+        );
     }
 }

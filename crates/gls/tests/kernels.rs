@@ -13,7 +13,9 @@ fn random_lc(seed: u64, n: usize, t0: f64, span: f64) -> (Vec<f64>, Vec<f64>, Ve
     let period = 0.3 + rng.random::<f64>() * 3.0;
     let y = t
         .iter()
-        .map(|t| 100.0 + (2.0 * std::f64::consts::PI * t / period).sin() + rng.random::<f64>() - 0.5)
+        .map(|t| {
+            100.0 + (2.0 * std::f64::consts::PI * t / period).sin() + rng.random::<f64>() - 0.5
+        })
         .collect();
     let dy = (0..n).map(|_| 0.5 + 1.5 * rng.random::<f64>()).collect();
     (t, y, dy)
@@ -34,7 +36,10 @@ fn tess_like(seed: u64, n: usize) -> (Vec<f64>, Vec<f64>) {
     }
     let y = t
         .iter()
-        .map(|t| 1e4 * (1.0 + 0.01 * (2.0 * std::f64::consts::PI * t / 1.7).cos()) + 5.0 * rng.random::<f64>())
+        .map(|t| {
+            1e4 * (1.0 + 0.01 * (2.0 * std::f64::consts::PI * t / 1.7).cos())
+                + 5.0 * rng.random::<f64>()
+        })
         .collect();
     (t, y)
 }
@@ -63,9 +68,11 @@ fn direct_matches_naive_on_random_irregular_data() {
         let grid = FrequencyGrid::regular(0.01, 50.0, 777).unwrap();
         for dy in [None, Some(dy.as_slice())] {
             let naive = power(&t, &y, dy, &grid, Method::Naive);
-            let direct = power(&t, &y, dy, &grid, Method::Direct);
-            let e = max_rel_err(&direct, &naive);
-            assert!(e <= 1e-9, "seed {seed}: direct vs naive {e:e}");
+            for m in [Method::Direct, Method::Recurrence] {
+                let got = power(&t, &y, dy, &grid, m);
+                let e = max_rel_err(&got, &naive);
+                assert!(e <= 1e-9, "seed {seed}: {m:?} vs naive {e:e}");
+            }
         }
     }
 }
@@ -75,9 +82,11 @@ fn direct_matches_naive_on_calnet_grid_tess_like() {
     let (t, y) = tess_like(7, 9000);
     let grid = FrequencyGrid::calnet();
     let naive = power(&t, &y, None, &grid, Method::Naive);
-    let direct = power(&t, &y, None, &grid, Method::Direct);
-    let e = max_rel_err(&direct, &naive);
-    assert!(e <= 1e-9, "direct vs naive {e:e}");
+    for m in [Method::Direct, Method::Recurrence] {
+        let got = power(&t, &y, None, &grid, m);
+        let e = max_rel_err(&got, &naive);
+        assert!(e <= 1e-9, "{m:?} vs naive {e:e}");
+    }
 }
 
 #[test]
@@ -93,7 +102,7 @@ fn every_kernel_and_normalization_agrees() {
             .compute(&grid)
             .unwrap()
             .power;
-        for m in [Method::Auto, Method::Direct, Method::Fast] {
+        for m in [Method::Auto, Method::Direct, Method::Recurrence, Method::Fast] {
             let got = Periodogram::new(&t, &y)
                 .unwrap()
                 .weights(&dy)
@@ -115,7 +124,11 @@ fn bad_input_gives_typed_errors() {
     let grid = FrequencyGrid::regular(0.1, 1.0, 10).unwrap();
     assert!(matches!(
         Periodogram::new(&t, &y[..3]),
-        Err(GlsError::LengthMismatch { what: "y", got: 3, expected: 4 })
+        Err(GlsError::LengthMismatch {
+            what: "y",
+            got: 3,
+            expected: 4
+        })
     ));
     assert!(matches!(
         Periodogram::new(&t[..2], &y[..2]),
@@ -124,20 +137,34 @@ fn bad_input_gives_typed_errors() {
     let tn = [1.0, f64::NAN, 3.0, 4.0];
     assert!(matches!(
         Periodogram::new(&tn, &y),
-        Err(GlsError::NonFinite { what: "t", index: 1, .. })
+        Err(GlsError::NonFinite {
+            what: "t",
+            index: 1,
+            ..
+        })
     ));
     let yn = [1.0, 2.0, f64::INFINITY, 4.0];
     assert!(matches!(
         Periodogram::new(&t, &yn),
-        Err(GlsError::NonFinite { what: "y", index: 2, .. })
+        Err(GlsError::NonFinite {
+            what: "y",
+            index: 2,
+            ..
+        })
     ));
     let dy = [1.0, 0.0, 1.0, 1.0];
     assert!(matches!(
-        Periodogram::new(&t, &y).unwrap().weights(&dy).compute(&grid),
+        Periodogram::new(&t, &y)
+            .unwrap()
+            .weights(&dy)
+            .compute(&grid),
         Err(GlsError::NonPositiveUncertainty { index: 1, .. })
     ));
     assert!(matches!(
-        Periodogram::new(&t, &y).unwrap().weights(&dy[..3]).compute(&grid),
+        Periodogram::new(&t, &y)
+            .unwrap()
+            .weights(&dy[..3])
+            .compute(&grid),
         Err(GlsError::LengthMismatch { what: "dy", .. })
     ));
     assert!(matches!(
@@ -150,19 +177,33 @@ fn bad_input_gives_typed_errors() {
     ));
     assert!(matches!(
         FrequencyGrid::from_frequencies(vec![1.0, -1.0]),
-        Err(GlsError::NonPositiveFrequency { what: "frequency", index: 1, .. })
+        Err(GlsError::NonPositiveFrequency {
+            what: "frequency",
+            index: 1,
+            ..
+        })
     ));
     assert!(matches!(
         FrequencyGrid::from_periods(vec![0.0]),
-        Err(GlsError::NonPositiveFrequency { what: "period", index: 0, .. })
+        Err(GlsError::NonPositiveFrequency {
+            what: "period",
+            index: 0,
+            ..
+        })
     ));
     assert!(matches!(
         FrequencyGrid::regular(2.0, 1.0, 10),
         Err(GlsError::InvalidGrid { .. })
     ));
     assert!(matches!(
-        Periodogram::new(&t, &y).unwrap().tolerance(0.5).compute(&grid),
-        Err(GlsError::InvalidParameter { name: "tolerance", .. })
+        Periodogram::new(&t, &y)
+            .unwrap()
+            .tolerance(0.5)
+            .compute(&grid),
+        Err(GlsError::InvalidParameter {
+            name: "tolerance",
+            ..
+        })
     ));
 }
 
@@ -204,15 +245,23 @@ fn fast_meets_its_tolerance_on_regular_and_arbitrary_grids() {
 
 #[test]
 fn batch_is_identical_whatever_the_thread_count() {
-    let curves: Vec<_> = (0..6).map(|s| random_lc(100 + s, 400, 1800.0, 13.0)).collect();
+    let curves: Vec<_> = (0..6)
+        .map(|s| random_lc(100 + s, 400, 1800.0, 13.0))
+        .collect();
     let grid = FrequencyGrid::calnet();
-    for m in [Method::Direct, Method::Fast] {
+    for m in [Method::Direct, Method::Recurrence, Method::Fast] {
         let jobs: Vec<Periodogram> = curves
             .iter()
             .map(|(t, y, _)| Periodogram::new(t, y).unwrap().method(m))
             .collect();
-        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
-        let two = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let two = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
         let a = one.install(|| gls::batch(&jobs, &grid));
         let b = two.install(|| gls::batch(&jobs, &grid));
         for (i, (a, b)) in a.iter().zip(&b).enumerate() {

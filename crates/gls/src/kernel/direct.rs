@@ -6,6 +6,9 @@
 //! call when `is_x86_feature_detected!` says the CPU has both; otherwise the portable path runs
 //! the same arithmetic one lane at a time.
 
+// The constants are quoted digit for digit from fdlibm and Cephes.
+#![allow(clippy::excessive_precision)]
+
 use super::{Prepared, TrigSums};
 
 // π/2 in three 33-bit pieces (fdlibm's pio2_1, pio2_2, pio2_2t): q * PIO2_1 and q * PIO2_2 are

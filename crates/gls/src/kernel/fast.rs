@@ -390,7 +390,11 @@ fn sums_generic(prep: &Prepared, plan: &Plan, scratch: &mut Scratch) -> Vec<Trig
     let half_w = w as f64 / 2.0;
     // Balance the two strengths: Σ|κ wy| = Σ w = 1.
     let sum_abs_wy: f64 = prep.wy.iter().map(|v| v.abs()).sum();
-    let kappa = if sum_abs_wy > 0.0 { 1.0 / sum_abs_wy } else { 1.0 };
+    let kappa = if sum_abs_wy > 0.0 {
+        1.0 / sum_abs_wy
+    } else {
+        1.0
+    };
 
     // Step 1: spread onto the time grid (index m <-> tau = (m - off) h).
     let Scratch { re, im, buf, fft } = scratch;

@@ -9,6 +9,7 @@
 pub(crate) mod direct;
 pub(crate) mod fast;
 pub(crate) mod naive;
+pub(crate) mod recurrence;
 
 /// The algorithm that computes the sums.
 ///
@@ -25,6 +26,10 @@ pub enum Method {
     /// FMA when the CPU has them, detected at run time; a portable path otherwise). Relative
     /// error about 1e-14 for any grid.
     Direct,
+    /// Exact sums by phase recurrences along sorted, nearly regular times (TESS cadences with
+    /// gaps), re-anchored with an exact sine and cosine every 64 points and at every gap;
+    /// falls back to `Direct` for unsorted times. Relative error about 1e-13.
+    Recurrence,
     /// A type-3 non-uniform FFT (spreading onto a regular time grid with an
     /// exponential-of-semicircle kernel, FFT with `rustfft`, interpolation at the requested
     /// frequencies). Its error on every sum stays below the tolerance
@@ -42,10 +47,12 @@ impl Method {
         if self != Method::Auto {
             return self;
         }
-        // Costs in nanoseconds, from the benchmarks in docs/performance.md (one core).
-        let direct = 1.0 * n as f64 * m as f64;
+        // Costs in nanoseconds per periodogram on one core, fitted to the gls_bench figures in
+        // docs/performance.md (direct: 1.7 ns per point-frequency pair; fast: spreading,
+        // interpolation at 4 targets per frequency, the FFT).
+        let direct = 1.7 * n as f64 * m as f64;
         let nfft = fast::fft_size_estimate(span, omega_max) as f64;
-        let fast = 15_000.0 + 40.0 * n as f64 + 60.0 * m as f64 + 10.0 * nfft * nfft.log2();
+        let fast = 20_000.0 + 30.0 * n as f64 + 100.0 * m as f64 + 0.3 * nfft * nfft.log2();
         if direct <= fast {
             Method::Direct
         } else {
@@ -100,6 +107,7 @@ pub(crate) fn sums(
     match method {
         Method::Naive => naive::sums(prep, omega),
         Method::Direct | Method::Auto => direct::sums(prep, omega),
+        Method::Recurrence => recurrence::sums(prep, omega),
         Method::Fast => {
             let dnu = match grid.kind() {
                 crate::GridKind::Regular { df, .. } => Some(2.0 * std::f64::consts::PI * df),
