@@ -72,7 +72,7 @@ pub fn read_state_dict<R: Read + Seek>(reader: R, origin: &str) -> Result<StateD
     let pkl_name = zip
         .file_names()
         .filter(|n| *n == "data.pkl" || n.ends_with("/data.pkl"))
-        .min_by_key(|n| n.len())
+        .min_by_key(|n| (n.len(), *n))
         .map(str::to_string)
         .ok_or_else(|| ModelError::MissingDataPkl { path: path() })?;
     let prefix = pkl_name[..pkl_name.len() - "data.pkl".len()].to_string();
