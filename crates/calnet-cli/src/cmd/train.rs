@@ -256,6 +256,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             batch_bar.set_length(batches as u64);
             batch_bar.set_position(batch as u64);
             batch_bar.set_message(format!("epoch {epoch}/{epochs} loss {loss:.4}"));
+            // Without a terminal (a log file), a line every tenth of an epoch instead.
+            if batch_bar.is_hidden() && (batch * 10 / batches) != ((batch - 1) * 10 / batches) {
+                eprintln!("epoch {epoch}/{epochs}: batch {batch}/{batches}, loss {loss:.4}");
+            }
         }
         Progress::Epoch { history } => {
             if let Some(r) = history.last() {

@@ -1,0 +1,127 @@
+//! `calnet train` and `calnet evaluate` end to end on a small simulated set: outputs written,
+//! resume refused on other data, bad inputs reported with counts and exit code 1, a one-class
+//! set refused with exit code 2.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn calnet(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_calnet"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn simulate_train_evaluate() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let s = |p: &str| d.join(p).to_str().unwrap().to_string();
+    let o = calnet(&["simulate", "--n", "16", "--seed", "5", "--out", &s("sim")]);
+    assert!(o.status.success(), "{}", text(&o));
+
+    let o = calnet(&[
+        "train",
+        "--data",
+        &s("sim"),
+        "--labels",
+        &s("sim/labels.csv"),
+        "--out",
+        &s("run"),
+        "--epochs",
+        "1",
+        "--batch",
+        "4",
+        "--device",
+        "cpu",
+        "--threads",
+        "1",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    for f in [
+        "metrics.json",
+        "metrics.csv",
+        "curves.png",
+        "confusion.png",
+        "split.csv",
+        "best.safetensors",
+        "last.safetensors",
+    ] {
+        assert!(d.join("run").join(f).exists(), "{f} missing:\n{}", text(&o));
+    }
+    let log = text(&o);
+    assert!(log.contains("16 files found"), "{log}");
+
+    // Broken inputs: a file that is not FITS, a label that matches nothing.
+    std::fs::write(d.join("sim/broken.fits"), b"not a FITS file").unwrap();
+    let mut labels = std::fs::read_to_string(d.join("sim/labels.csv")).unwrap();
+    let row = labels.lines().nth(1).unwrap().to_string();
+    let rest = row.split_once(',').unwrap().1;
+    labels.push_str(&format!("gone.fits,{rest}\nbroken.fits,{rest}\n"));
+    std::fs::write(d.join("labels2.csv"), labels).unwrap();
+    let o = calnet(&[
+        "evaluate",
+        "--weights",
+        &s("run/best.safetensors"),
+        "--data",
+        &s("sim"),
+        "--labels",
+        &s("labels2.csv"),
+        "--out",
+        &s("eval"),
+        "--device",
+        "cpu",
+        "--threads",
+        "1",
+    ]);
+    let log = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{log}");
+    assert!(log.contains("broken.fits:"), "{log}");
+    assert!(log.contains("1 label rows matched no input file"), "{log}");
+    assert!(log.contains("1 files could not be read"), "{log}");
+    assert!(log.contains("segments:") && log.contains("files:"), "{log}");
+    for f in [
+        "evaluation.json",
+        "segments.csv",
+        "files.csv",
+        "confusion.png",
+    ] {
+        assert!(d.join("eval").join(f).exists(), "{f} missing");
+    }
+
+    // One class only: refused with a clear message and exit code 2.
+    let first = std::fs::read_to_string(d.join("sim/labels.csv")).unwrap();
+    let one: String = first
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| *i == 0 || l.split(',').nth(3) == Some("1"))
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    std::fs::write(d.join("eb-only.csv"), one).unwrap();
+    let o = calnet(&[
+        "train",
+        "--data",
+        &s("sim"),
+        "--labels",
+        &s("eb-only.csv"),
+        "--out",
+        &s("run1"),
+        "--epochs",
+        "1",
+        "--batch",
+        "4",
+        "--device",
+        "cpu",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("training needs EBs"), "{}", text(&o));
+    assert!(Path::new(&s("run1")).exists());
+}
