@@ -46,6 +46,17 @@ impl FromStr for DeviceSpec {
     }
 }
 
+impl std::fmt::Display for DeviceSpec {
+    /// The string [`FromStr`] reads back: `auto`, `cpu` or `cuda:N`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DeviceSpec::Auto => f.write_str("auto"),
+            DeviceSpec::Cpu => f.write_str("cpu"),
+            DeviceSpec::Cuda(n) => write!(f, "cuda:{n}"),
+        }
+    }
+}
+
 impl DeviceSpec {
     /// The libtorch device, checking that a requested CUDA device exists.
     pub fn resolve(self) -> Result<Device, ModelError> {
