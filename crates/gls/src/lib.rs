@@ -32,7 +32,8 @@
 //! the one remaining term instead of 0/0.
 //!
 //! # Kernels
-//! [`Method`] lists them: `Direct` (exact sums, AVX2/FMA when available), `Fast` (type-3
+//! [`Method`] lists them: `Direct` (exact sums, AVX2/FMA when available), `Recurrence`
+//! (exact, phase recurrences along nearly regular cadences), `Fast` (type-3
 //! non-uniform FFT with a tolerance), `Naive` (the plain loop, the test oracle); `Auto` picks
 //! by size. [`batch`] computes many light curves across cores with results identical whatever
 //! the number of threads.

@@ -52,7 +52,12 @@ fn every_kernel_matches_astropy_on_every_case() {
                 .cloned()
                 .filter(|x| x.is_finite())
                 .fold(0.0, f64::max);
-            for method in [Method::Naive, Method::Direct, Method::Recurrence, Method::Fast] {
+            for method in [
+                Method::Naive,
+                Method::Direct,
+                Method::Recurrence,
+                Method::Fast,
+            ] {
                 let mut p = Periodogram::new(&t, &y)
                     .unwrap()
                     .normalization(norm_of(norm_name))
@@ -128,7 +133,12 @@ fn calnet_reference_output_within_1e6_on_a_real_segment() {
             "period {a} vs numpy {b}"
         );
     }
-    for method in [Method::Auto, Method::Direct, Method::Recurrence, Method::Fast] {
+    for method in [
+        Method::Auto,
+        Method::Direct,
+        Method::Recurrence,
+        Method::Fast,
+    ] {
         let r = Periodogram::new(&t, &y)
             .unwrap()
             .normalization(Normalization::HorneBaliunas)

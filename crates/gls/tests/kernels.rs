@@ -102,7 +102,12 @@ fn every_kernel_and_normalization_agrees() {
             .compute(&grid)
             .unwrap()
             .power;
-        for m in [Method::Auto, Method::Direct, Method::Recurrence, Method::Fast] {
+        for m in [
+            Method::Auto,
+            Method::Direct,
+            Method::Recurrence,
+            Method::Fast,
+        ] {
             let got = Periodogram::new(&t, &y)
                 .unwrap()
                 .weights(&dy)
