@@ -375,6 +375,17 @@ pub(crate) fn sums(
     })
 }
 
+/// The portable path (also used on x86_64 CPUs without AVX2/FMA).
+pub(crate) fn portable(
+    prep: &Prepared,
+    omega: &[f64],
+    regular_dnu: Option<f64>,
+    tol: f64,
+) -> Vec<TrigSums> {
+    let plan = plan_for(omega, regular_dnu, tol, prep.span);
+    SCRATCH.with(|cell| sums_generic(prep, &plan, &mut cell.borrow_mut()))
+}
+
 /// The same code compiled with AVX2 + FMA enabled, so the kernel loops vectorise.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
