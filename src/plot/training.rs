@@ -75,6 +75,11 @@ fn draw_curves(path: &Path, history: &[EpochRecord]) -> DrawResult {
         chart
             .configure_mesh()
             .x_desc("Epoch")
+            .x_labels((n as usize + 2).min(16))
+            .x_label_formatter(&|x| match x.fract() == 0.0 {
+                true => format!("{x:.0}"),
+                false => String::new(),
+            })
             .y_desc(title)
             .label_style((FONT, 14))
             .axis_desc_style((FONT, 16))
@@ -150,7 +155,7 @@ fn draw_confusion(path: &Path, c: &Confusion, title: &str) -> DrawResult {
             // matplotlib's "Blues": white to dark blue with the share.
             let shade = |lo: f64, hi: f64| (lo + (hi - lo) * share) as u8;
             let fill = RGBColor(shade(247.0, 8.0), shade(251.0, 48.0), shade(255.0, 107.0));
-            // True "EB" on the bottom row, as in the paper's figure (y grows upwards here).
+            // True "EB" on the bottom row, as in the paper's figure (chart y grows upwards).
             let y0 = 1.0 - t as f64;
             let x0 = p as f64;
             chart.draw_series(std::iter::once(Rectangle::new(
@@ -179,7 +184,8 @@ fn draw_confusion(path: &Path, c: &Confusion, title: &str) -> DrawResult {
     for (k, name) in names.iter().enumerate() {
         let x = px.start + (w * (k as f64 + 0.5) / 2.0) as i32 - 25;
         root.draw_text(name, &(FONT, 16).into_font().color(&BLACK), (x, py.end + 8))?;
-        let y = py.start + (h * ((1 - k) as f64 + 0.5) / 2.0) as i32 - 8;
+        // Pixel rows grow downwards: the true non-EB row is the upper one.
+        let y = py.start + (h * (k as f64 + 0.5) / 2.0) as i32 - 8;
         root.draw_text(
             name,
             &(FONT, 16).into_font().color(&BLACK),
