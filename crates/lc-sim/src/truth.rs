@@ -90,6 +90,22 @@ pub fn write_labels(path: &Path, rows: &[Truth]) -> Result<()> {
         .map_err(io)?;
     {
         let mut w = csv::Writer::from_writer(tmp.as_file());
+        if rows.is_empty() {
+            // The header comes with the first record; an empty table still gets one.
+            let mut head = csv::Writer::from_writer(Vec::new());
+            head.serialize(Truth::default())
+                .map_err(|source| Error::Csv {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+            let text = head.into_inner().map_err(|e| io(e.into_error()))?;
+            let first = text.split(|&b| b == b'\n').next().unwrap_or_default();
+            use std::io::Write;
+            let mut f = tmp.as_file();
+            f.write_all(first)
+                .and_then(|_| f.write_all(b"\n"))
+                .map_err(io)?;
+        }
         for r in rows {
             w.serialize(r).map_err(|source| Error::Csv {
                 path: path.to_path_buf(),
@@ -140,5 +156,9 @@ mod tests {
         let text = std::fs::read_to_string(&p).unwrap();
         assert!(text.starts_with("file,tic,sector,label,class,period_d,t0,depth1,depth2,"));
         assert_eq!(read_labels(&p).unwrap(), rows);
+        write_labels(&p, &[]).unwrap();
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.starts_with("file,tic,sector,label,") && text.lines().count() == 1);
+        assert!(read_labels(&p).unwrap().is_empty());
     }
 }
