@@ -361,18 +361,15 @@ pub(crate) fn sums(
     regular_dnu: Option<f64>,
     tol: f64,
 ) -> Vec<TrigSums> {
-    let plan = plan_for(omega, regular_dnu, tol, prep.span);
-    SCRATCH.with(|cell| {
-        let mut scratch = cell.borrow_mut();
-        #[cfg(target_arch = "x86_64")]
-        {
-            if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
-                // SAFETY: the CPU has AVX2 and FMA (checked just above).
-                return unsafe { sums_avx2(prep, &plan, &mut scratch) };
-            }
+    #[cfg(target_arch = "x86_64")]
+    {
+        if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
+            let plan = plan_for(omega, regular_dnu, tol, prep.span);
+            // SAFETY: the CPU has AVX2 and FMA (checked just above).
+            return SCRATCH.with(|cell| unsafe { sums_avx2(prep, &plan, &mut cell.borrow_mut()) });
         }
-        sums_generic(prep, &plan, &mut scratch)
-    })
+    }
+    portable(prep, omega, regular_dnu, tol)
 }
 
 /// The portable path (also used on x86_64 CPUs without AVX2/FMA).

@@ -29,7 +29,7 @@ pub(crate) fn sums(prep: &Prepared, omega: &[f64]) -> Vec<TrigSums> {
             return unsafe { sums_avx2(prep, omega) };
         }
     }
-    sums_generic(prep, omega)
+    portable(prep, omega)
 }
 
 /// AVX2 + FMA: four frequencies per vector, every value in a register.
