@@ -15,6 +15,7 @@ use std::sync::Once;
 
 pub use plotters;
 
+pub mod periodogram;
 pub mod sheet;
 pub mod training;
 

@@ -22,6 +22,8 @@ enum Command {
     Merge(cmd::merge::Args),
     /// Compute CALNet's model inputs (4000-point light curve, 1000-point periodogram) per segment.
     Features(cmd::features::Args),
+    /// The generalized Lomb-Scargle periodogram of a light curve (CSV; --plot PNG).
+    Gls(cmd::gls::Args),
     /// Classify segments: p(EB) from the CALNet network (--features DIR: precomputed inputs).
     Classify(cmd::classify::Args),
     /// Train CALNet on labelled light curves; metrics, curves and checkpoints per epoch.
@@ -40,6 +42,7 @@ fn main() -> std::process::ExitCode {
         Command::Inspect(args) => cmd::inspect::run(args),
         Command::Merge(args) => cmd::merge::run(args),
         Command::Features(args) => cmd::features::run(args),
+        Command::Gls(args) => cmd::gls::run(args),
         Command::Classify(args) => cmd::classify::run(args),
         Command::Train(args) => cmd::train::run(args),
         Command::Evaluate(args) => cmd::evaluate::run(args),

@@ -4,6 +4,7 @@
 pub mod classify;
 pub mod evaluate;
 pub mod features;
+pub mod gls;
 pub mod inject;
 pub mod inspect;
 pub mod merge;
