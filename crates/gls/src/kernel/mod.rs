@@ -28,7 +28,8 @@ pub enum Method {
     Direct,
     /// Exact sums by phase recurrences along sorted, nearly regular times (TESS cadences with
     /// gaps), re-anchored with an exact sine and cosine every 64 points and at every gap;
-    /// falls back to `Direct` for unsorted times. Relative error about 1e-13.
+    /// falls back to `Direct` for unsorted times. About 1.7 times faster than `Direct` on TESS
+    /// cadences; its rounding grows over at most 64 steps between anchors.
     Recurrence,
     /// A type-3 non-uniform FFT (spreading onto a regular time grid with an
     /// exponential-of-semicircle kernel, FFT with `rustfft`, interpolation at the requested
