@@ -277,3 +277,44 @@ fn batch_is_identical_whatever_the_thread_count() {
         }
     }
 }
+
+#[test]
+fn window_power_and_classic_normalizations_follow_their_formulas() {
+    let (t, y, _) = random_lc(21, 250, 1600.0, 20.0);
+    let grid = FrequencyGrid::log_period(0.05, 15.0, 300).unwrap();
+    let n = t.len() as f64;
+    let std = Periodogram::new(&t, &y).unwrap().compute(&grid).unwrap();
+    // Spectral window with equal weights: |Σ e^{iωt}|² / N², summed here in the plainest way.
+    for (k, &f) in grid.frequencies().iter().enumerate() {
+        let (mut c, mut s) = (0.0, 0.0);
+        for &ti in &t {
+            let ph = 2.0 * std::f64::consts::PI * f * ti;
+            c += ph.cos();
+            s += ph.sin();
+        }
+        let expect = (c * c + s * s) / (n * n);
+        assert!(
+            (std.window_power[k] - expect).abs() <= 1e-9,
+            "window at f = {f}"
+        );
+    }
+    let hb = Periodogram::new(&t, &y)
+        .unwrap()
+        .normalization(Normalization::HorneBaliunas)
+        .compute(&grid)
+        .unwrap();
+    let cumming = Periodogram::new(&t, &y)
+        .unwrap()
+        .normalization(Normalization::Cumming)
+        .compute(&grid)
+        .unwrap();
+    for k in 0..grid.len() {
+        let p = std.power[k];
+        assert!((hb.power[k] - 0.5 * (n - 1.0) * p).abs() <= 1e-12 * n);
+        assert!((cumming.power[k] - 0.5 * (n - 3.0) * p / (1.0 - p)).abs() <= 1e-12 * n);
+    }
+    // Peaks are local maxima, highest first.
+    let peaks = std.peaks(5);
+    assert!(peaks.windows(2).all(|w| w[0].power >= w[1].power));
+    assert_eq!(peaks[0].index, std.best_index());
+}
