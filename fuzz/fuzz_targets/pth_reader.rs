@@ -2,7 +2,7 @@
 //! pickle inside. Any input must give Ok or a typed error, and an accepted state_dict must
 //! materialise without reading outside its storages.
 //!
-//!     cargo +nightly fuzz run pth_reader --features model
+//!     LD_LIBRARY_PATH=$PWD/.venv/torch/lib cargo +nightly fuzz run pth_reader --features model
 //!
 //! A good seed corpus: `scripts/model_reference.py make DIR --variant other` (a 2 KB archive).
 #![no_main]
