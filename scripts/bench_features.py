@@ -13,6 +13,7 @@ of --repeat), and the speed-up.
 import argparse
 import glob
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -87,13 +88,14 @@ def main():
     print(f"  read {1e3 * tr / n:.1f} ms/segment, spline step {1e3 * ts / n:.1f} ms/segment, "
           f"periodogram {1e3 * tg / n:.1f} ms/segment")
 
-    # Copies of the inputs under distinct names, so calnet processes each one.
+    # Copies of the inputs under distinct names (real copies: calnet lists a file reached
+    # twice, or through a link, once).
     with tempfile.TemporaryDirectory() as tmp:
         inputs = []
         for k in range(args.copies):
             for f in files:
                 link = os.path.join(tmp, f"{k}_{os.path.basename(f)}")
-                os.symlink(os.path.abspath(f), link)
+                shutil.copyfile(f, link)
                 inputs.append(link)
         rows, wall = rust(args.calnet, inputs, args.jobs, args.repeat)
     print(f"calnet features --jobs {args.jobs}: {rows} segments in {wall:.3f} s = "

@@ -48,15 +48,12 @@ pub fn reference_spline(
     // scipy converts the float32 flux to float64; residuals are then float64 too.
     let mut ys: Vec<f64> = flux.iter().map(|&f| f as f64).collect();
     let mut rounds: Vec<SplineRound> = Vec::with_capacity(iterations);
-    let mut fitted = vec![0.0; xs.len()];
     for _ in 0..iterations {
         if let Some(prev) = rounds.last() {
             xs = crate::clip::select(&xs, &prev.keep);
             ys = crate::clip::select(&ys, &prev.keep);
         }
-        let spline = Spline::interpolate(&xs, &ys)?;
-        fitted.resize(xs.len(), 0.0);
-        spline.eval_into(&xs, &mut fitted);
+        let (spline, fitted) = Spline::interpolate_with_values(&xs, &ys)?;
         let residuals: Vec<f64> = ys.iter().zip(&fitted).map(|(y, s)| y - s).collect();
         let keep = outlier::robust_mask(&residuals, cut);
         rounds.push(SplineRound { spline, keep });

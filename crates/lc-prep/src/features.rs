@@ -79,8 +79,9 @@ pub struct Features {
 /// Turns light curves into CALNet's inputs with one configuration; builds the periodogram
 /// grid once and reuses it (cheap to share across threads by reference).
 ///
-/// ```no_run
-/// let lc = tess_io::read("tess2020106103520-s0024-0000000199574208-0180-s_lc.fits")?;
+/// ```
+/// let lc = tess_io::read(concat!(env!("CARGO_MANIFEST_DIR"),
+///     "/../../fixtures/lc/tess2020106103520-s0024-0000000199574208-0180-s_lc.fits"))?;
 /// let extractor = lc_prep::FeatureExtractor::new(lc_prep::FeatureConfig::reference())?;
 /// for seg in extractor.extract(&lc)?.segments {
 ///     assert_eq!((seg.lc.len(), seg.gls.len()), (4000, 1000));

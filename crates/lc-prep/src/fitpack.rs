@@ -47,6 +47,24 @@ impl Spline {
     /// # Ok::<(), lc_prep::Error>(())
     /// ```
     pub fn interpolate(x: &[f64], y: &[f64]) -> Result<Spline, Error> {
+        Ok(Self::interpolate_with_values(x, y)?.0)
+    }
+
+    /// [`Spline::interpolate`], and the spline's values at `x` as `splev` gives them.
+    ///
+    /// `splev` at a data point evaluates the same B-splines (`fpbspl` on the same knot
+    /// interval) that the fit already computed, so they are reused: the values are
+    /// bit-identical to [`Spline::eval`]`(x)` at about half the cost.
+    ///
+    /// ```
+    /// use lc_prep::fitpack::Spline;
+    /// let x: Vec<f64> = (0..20).map(|i| (i as f64 / 19.0).sqrt()).collect();
+    /// let y: Vec<f64> = x.iter().map(|v| (5.0 * v).cos()).collect();
+    /// let (s, values) = Spline::interpolate_with_values(&x, &y)?;
+    /// assert_eq!(values, s.eval(&x));
+    /// # Ok::<(), lc_prep::Error>(())
+    /// ```
+    pub fn interpolate_with_values(x: &[f64], y: &[f64]) -> Result<(Spline, Vec<f64>), Error> {
         check_data(x, y)?;
         let m = x.len();
         let n = m + K1;
@@ -66,6 +84,8 @@ impl Spline {
         // upper-triangular band `a` (nk1 x k1) and the right-hand side into `z`.
         let mut a = vec![[0.0f64; K1]; nk1];
         let mut z = vec![0.0f64; nk1];
+        // FITPACK's `q`: the B-spline values of each row, and the row's knot interval.
+        let mut q = Vec::with_capacity(m);
         let mut l = K1;
         for it in 0..m {
             let xi = x[it];
@@ -74,6 +94,7 @@ impl Spline {
                 l += 1;
             }
             let mut h = fpbspl(&t, xi, l);
+            q.push((l, h));
             let mut j = l - K1;
             for i in 1..=K1 {
                 j += 1;
@@ -95,7 +116,18 @@ impl Spline {
             }
         }
         let coeffs = fpback(&a, &z);
-        Ok(Spline { knots: t, coeffs })
+        // splev's sum, in its order, over the stored B-spline values.
+        let values = q
+            .iter()
+            .map(|(l, h)| {
+                let mut sp = 0.0;
+                for (j, hj) in h.iter().enumerate() {
+                    sp += coeffs[l - K1 + j] * hj;
+                }
+                sp
+            })
+            .collect();
+        Ok((Spline { knots: t, coeffs }, values))
     }
 
     /// Evaluates the spline at each of `x` (FITPACK `splev`, extrapolating outside the knots

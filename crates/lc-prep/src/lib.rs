@@ -12,12 +12,15 @@
 //! 5. resampling to 4000 points on [0, 1] and min-max scaling ([`resample`]);
 //! 6. the generalized Lomb-Scargle on CALNet's 1000 periods ([`periodogram`]).
 //!
-//! ```no_run
+//! ```
 //! use lc_prep::{FeatureConfig, FeatureExtractor};
-//! let lc = tess_io::read("tess2018292075959-s0004-0000000098853987-0124-s_lc.fits")?;
+//! let lc = tess_io::read(concat!(env!("CARGO_MANIFEST_DIR"),
+//!     "/../../fixtures/lc/tess2018292075959-s0004-0000000098853987-0124-s_lc.fits"))?;
 //! let features = FeatureExtractor::new(FeatureConfig::reference())?.extract(&lc)?;
+//! // CW Eri, sector 4: two orbits of about 5,000 points each, and a short piece between.
+//! assert_eq!(features.segments.len(), 2);
 //! for seg in &features.segments {
-//!     println!("segment {}: {} points, lc[0] = {}", seg.index, seg.n_points, seg.lc[0]);
+//!     assert_eq!((seg.lc.len(), seg.gls.len()), (4000, 1000));
 //! }
 //! for skip in &features.skipped {
 //!     println!("segment {} skipped: {}", skip.index, skip.reason);
