@@ -35,23 +35,15 @@ sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
 
 def run_timed(cmd):
-    """Runs cmd; returns (wall seconds, stdout, stderr). Exit status 1 (some inputs failed) is
-    accepted; anything else stops the benchmark."""
+    """Runs cmd under GNU time; returns (wall s, CPU s (user + system), peak RSS MiB, stdout).
+    Exit status 1 (some inputs failed) is accepted; anything else stops the benchmark."""
     t0 = time.perf_counter()
-    p = subprocess.run(cmd, capture_output=True, text=True)
+    p = subprocess.run(["/usr/bin/time", "-f", "TIME %U %S %M"] + cmd, capture_output=True, text=True)
     wall = time.perf_counter() - t0
     if p.returncode not in (0, 1):
         sys.exit(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stderr}")
-    return wall, p.stdout, p.stderr
-
-
-def peak_rss_mib(cmd):
-    """Peak resident memory of one command, from GNU time's -v report."""
-    r = subprocess.run(["/usr/bin/time", "-v"] + cmd, capture_output=True, text=True)
-    if r.returncode not in (0, 1):
-        sys.exit(f"{' '.join(cmd)} failed ({r.returncode}):\n{r.stderr}")
-    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", r.stderr)
-    return int(m.group(1)) / 1024.0
+    user, system, rss = re.search(r"TIME ([\d.]+) ([\d.]+) (\d+)", p.stderr).groups()
+    return wall, float(user) + float(system), int(rss) / 1024.0, p.stdout
 
 
 # ---------------------------------------------------------------- Python reference pipeline
@@ -180,47 +172,65 @@ def main():
         # Rust, whole path.
         cmd = [args.calnet, "classify", sim, "--weights", weights, "--out", os.path.join(tmp, "out"),
                "--device", "cpu", "--jobs", T, "--threads", T, "--plots", "none"]
-        wall, out, _ = run_timed(cmd)
-        m = re.search(r"(\d+) segments", out)
-        rust_segments = int(m.group(1))
-        rust_rate = rust_segments / wall
-        # With sheets of every file, for the cost of drawing.
+        wall, cpu, rss, out = run_timed(cmd)
+        rust_segments = int(re.search(r"(\d+) segments", out).group(1))
+        # With a sheet for every file, for the cost of drawing.
         cmd_all = cmd[:-1] + ["all"]
         cmd_all[cmd_all.index("--out") + 1] = os.path.join(tmp, "out-all")
-        wall_all, _, _ = run_timed(cmd_all)
+        wall_all, cpu_all, _, _ = run_timed(cmd_all)
+        # One file: the fixed start-up cost (libtorch, weights, hashing).
+        one = os.path.join(tmp, "one")
+        os.makedirs(one)
+        os.link(files[0], os.path.join(one, os.path.basename(files[0])))
+        cmd_one = cmd[:]
+        cmd_one[2] = one
+        cmd_one[cmd_one.index("--out") + 1] = os.path.join(tmp, "out-one")
+        wall_one, cpu_one, rss_one, _ = run_timed(cmd_one)
 
         # Python reference, on the first files.
         ref_files = files[: args.ref_files]
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         ref_n, timers = reference(ref_files, args.threads)
-        ref_wall = time.perf_counter() - t0
-        ref_rate = ref_n / ref_wall
+        ref_wall, ref_cpu = time.perf_counter() - t0, time.process_time() - c0
 
-        print(f"## classify: {args.files} simulated SPOC 2-min files, {args.threads} threads\n")
-        print("| pipeline | segments | wall (s) | segments/s | 40,000 segments |")
-        print("|---|---:|---:|---:|---:|")
-        print(f"| calnet classify --plots none | {rust_segments} | {wall:.1f} | {rust_rate:.1f} "
-              f"| {40000 / rust_rate / 60:.1f} min |")
-        print(f"| calnet classify --plots all | {rust_segments} | {wall_all:.1f} | "
-              f"{rust_segments / wall_all:.1f} | {40000 / (rust_segments / wall_all) / 60:.1f} min |")
-        print(f"| Python reference ({len(ref_files)} files) | {ref_n} | {ref_wall:.1f} | {ref_rate:.2f} "
-              f"| {40000 / ref_rate / 3600:.1f} h |")
+        load = os.getloadavg()[0]
+        print(f"## classify: {args.files} simulated SPOC 2-min files, {args.threads} threads "
+              f"(load average {load:.1f} at the end)\n")
+        print("| pipeline | segments | wall (s) | segments/s (wall) | CPU ms/segment | "
+              f"40,000 segments on {args.threads} idle cores |")
+        print("|---|---:|---:|---:|---:|---:|")
+
+        def row(name, n, wall, cpu, fixed_cpu=0.0):
+            per = (cpu - fixed_cpu) / n
+            proj = 40000 * per / args.threads + fixed_cpu
+            unit = f"{proj / 60:.1f} min" if proj < 7200 else f"{proj / 3600:.1f} h"
+            print(f"| {name} | {n} | {wall:.1f} | {n / wall:.2f} | {1000 * per:.1f} | {unit} |")
+            return per
+
+        rust_per = row("calnet classify --plots none", rust_segments, wall, cpu, cpu_one)
+        row("calnet classify --plots all", rust_segments, wall_all, cpu_all, cpu_one)
+        ref_per = row(f"Python reference ({len(ref_files)} files)", ref_n, ref_wall, ref_cpu)
         per = {k: 1000 * v / max(ref_n, 1) for k, v in timers.items()}
-        print("\nPython reference per segment: " + ", ".join(f"{k} {v:.0f} ms" for k, v in per.items()))
-        print(f"\nspeed-up: {rust_rate / ref_rate:.0f}x")
+        print("\nPython reference, wall ms per segment: "
+              + ", ".join(f"{k} {v:.0f}" for k, v in per.items()))
+        print(f"\ncalnet start-up (one file): {wall_one:.1f} s wall, {cpu_one:.1f} s CPU, "
+              f"peak RSS {rss_one:.0f} MiB; the table's CPU ms/segment exclude it for calnet")
+        print(f"speed-up in CPU time per segment: {ref_per / rust_per:.0f}x; "
+              f"in wall time: {(rust_segments / wall) / (ref_n / ref_wall):.0f}x")
 
         if args.memory:
-            print("\n| files | peak RSS (MiB) |\n|---:|---:|")
+            print("\n| files | segments | wall (s) | peak RSS (MiB) |\n|---:|---:|---:|---:|")
             for n in [int(x) for x in args.memory.split(",")]:
                 many = os.path.join(tmp, f"many-{n}")
                 os.makedirs(many)
                 for i in range(n):
                     src = files[i % len(files)]
                     os.link(src, os.path.join(many, f"{i:06d}-{os.path.basename(src)}"))
-                rss = peak_rss_mib([args.calnet, "classify", many, "--weights", weights, "--out",
-                                    os.path.join(tmp, f"out-{n}"), "--device", "cpu", "--jobs", T,
-                                    "--threads", T, "--plots", "none"])
-                print(f"| {n} | {rss:.0f} |")
+                w, _, rss, out = run_timed([args.calnet, "classify", many, "--weights", weights,
+                                            "--out", os.path.join(tmp, f"out-{n}"), "--device", "cpu",
+                                            "--jobs", T, "--threads", T, "--plots", "none"])
+                segs = int(re.search(r"(\d+) segments", out).group(1))
+                print(f"| {n} | {segs} | {w:.0f} | {rss:.0f} |")
 
 
 if __name__ == "__main__":

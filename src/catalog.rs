@@ -54,6 +54,8 @@ pub struct FileRecord {
 /// Whether a file was classified, or why not.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
+// One record per file, built once and written once: a box would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 pub enum Outcome {
     /// Read and classified (possibly with no usable segment).
     Classified(Classified),
@@ -577,7 +579,11 @@ mod tests {
         assert_eq!(r.sectors, [1, 2]);
         assert_eq!((r.n_segments, r.n_flagged), (4, 2));
         assert_eq!(r.p_max, 0.97);
-        assert!((r.p_mean - (0.2f32 as f64 + 0.9f32 as f64 + 0.97f32 as f64 + 0.4f32 as f64) / 4.0).abs() < 1e-12);
+        assert!(
+            (r.p_mean - (0.2f32 as f64 + 0.9f32 as f64 + 0.97f32 as f64 + 0.4f32 as f64) / 4.0)
+                .abs()
+                < 1e-12
+        );
         // Sector 1's header lacks Tmag: the first file that has it gives it.
         assert_eq!(r.tmag, Some(9.5));
         // The periods come from the most probable segment: sector 2, segment 0.
@@ -596,9 +602,15 @@ mod tests {
             "file,tic,sector,segment,t_start,t_end,n_points,p_eb,is_eb"
         );
         assert_eq!(lines.len(), 1 + 2 + 2 + 2 + 1);
-        assert_eq!(lines[2], "\"dir/f0, with comma.fits\",7,1,1,1339.29,1352.5,9001,0.9,1");
+        assert_eq!(
+            lines[2],
+            "\"dir/f0, with comma.fits\",7,1,1,1339.29,1352.5,9001,0.9,1"
+        );
         let fail = String::from_utf8(failures_csv(&recs).unwrap()).unwrap();
-        assert_eq!(fail, "file,reason\n\"dir/f1, with comma.fits\",not a FITS file\n");
+        assert_eq!(
+            fail,
+            "file,reason\n\"dir/f1, with comma.fits\",not a FITS file\n"
+        );
         let skipped = String::from_utf8(skipped_csv(&recs).unwrap()).unwrap();
         assert_eq!(skipped.lines().count(), 1 + 4);
     }

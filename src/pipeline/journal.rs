@@ -41,6 +41,8 @@ pub struct RunHeader {
     /// Segments per forward pass (every pass is padded to this size, so a segment's p_eb does
     /// not depend on which others share its batch; libtorch's kernels do depend on the size).
     pub batch: usize,
+    /// libtorch's CPU threads: they too change the last bits of p_eb.
+    pub threads: usize,
     /// The p_eb above which a segment is an EB candidate.
     pub threshold: f32,
     /// Which files get a vetting sheet.
@@ -61,7 +63,7 @@ impl RunHeader {
 
     /// The first field in which two headers differ, for error messages.
     pub fn first_difference(&self, other: &RunHeader) -> Option<&'static str> {
-        let fields: [(&str, bool); 10] = [
+        let fields: [(&str, bool); 11] = [
             ("format", self.format == other.format),
             ("inputs", self.inputs == other.inputs),
             ("input list", self.inputs_sha256 == other.inputs_sha256),
@@ -69,7 +71,11 @@ impl RunHeader {
             ("weights", self.weights_sha256 == other.weights_sha256),
             ("device", self.device == other.device),
             ("batch", self.batch == other.batch),
-            ("threshold", self.threshold.to_bits() == other.threshold.to_bits()),
+            ("libtorch thread count", self.threads == other.threads),
+            (
+                "threshold",
+                self.threshold.to_bits() == other.threshold.to_bits(),
+            ),
             ("plots", self.plots == other.plots),
             ("features", self.features == other.features),
         ];
@@ -111,7 +117,11 @@ impl Journal {
                 field: field.to_string(),
             });
         }
-        let mut file = OpenOptions::new().read(true).write(true).open(&path).map_err(io)?;
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)
+            .map_err(io)?;
         // Drop a torn last line (the kill came in the middle of a write).
         if file.metadata().map_err(io)?.len() != good_len {
             file.set_len(good_len).map_err(io)?;
@@ -179,13 +189,22 @@ pub fn read(path: &Path) -> Result<(RunHeader, Vec<FileRecord>, u64), Error> {
                     .map_err(|e| bad(line_no, format!("not a run header: {e}")))?,
             );
         } else {
-            records.push(serde_json::from_slice::<FileRecord>(text).map_err(|e| bad(line_no, e.to_string()))?);
+            records.push(
+                serde_json::from_slice::<FileRecord>(text)
+                    .map_err(|e| bad(line_no, e.to_string()))?,
+            );
         }
         good_len += n as u64;
     }
     let header = header.ok_or_else(|| bad(1, "empty journal (no run header)".into()))?;
     if header.format != FORMAT {
-        return Err(bad(1, format!("journal format {} (this tool writes {FORMAT})", header.format)));
+        return Err(bad(
+            1,
+            format!(
+                "journal format {} (this tool writes {FORMAT})",
+                header.format
+            ),
+        ));
     }
     Ok((header, records, good_len))
 }
@@ -204,6 +223,7 @@ mod tests {
             weights_sha256: "cd".into(),
             device: "Cpu".into(),
             batch: 64,
+            threads: 2,
             threshold: 0.5,
             plots: "candidates".into(),
             features: "reference".into(),

@@ -29,7 +29,10 @@ pub fn merge<P: AsRef<Path>>(dirs: &[P], out: &Path) -> Result<Summary, Error> {
     for dir in dirs {
         let dir = dir.as_ref();
         if same_folder(dir, out) {
-            return Err(merge_err(dir, "the output folder is one of the shards".into()));
+            return Err(merge_err(
+                dir,
+                "the output folder is one of the shards".into(),
+            ));
         }
         let (header, records, _) = journal::read(&dir.join(JOURNAL))?;
         parts.push((dir, header, records));

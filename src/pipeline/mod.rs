@@ -17,7 +17,9 @@
 //! renamed: a run killed at any moment and restarted ends with the same bytes as a clean one.
 //! Every forward pass is padded to exactly `batch` segments, because libtorch's kernels round
 //! differently for different batch sizes; so a segment's p_eb does not depend on which other
-//! segments happened to share its batch, in a resumed run or in another shard.
+//! segments happened to share its batch, in a resumed run or in another shard. libtorch's
+//! results also move in the last bits with its thread count and device, so the journal records
+//! those with the batch size, and a rerun must use the same (`jobs` alone may change).
 //!
 //! **Broken files** give a [`FileRecord`] with [`Outcome::Failed`] and a reason (in
 //! `failures.csv`); they never stop the run.
@@ -117,7 +119,8 @@ pub struct ClassifyOptions {
     pub device: DeviceSpec,
     /// Threads reading files and computing features.
     pub jobs: usize,
-    /// libtorch's CPU threads for the network; `None`: as many as `jobs`.
+    /// libtorch's CPU threads for the network; `None`: as many as `jobs`. Part of a run's
+    /// identity: libtorch's results move in the last bits with it.
     pub threads: Option<usize>,
     /// Segments per forward pass.
     pub batch: usize,
@@ -276,12 +279,13 @@ pub fn classify(
     let extractor = FeatureExtractor::new(options.features)?;
     let jobs = options.jobs.max(1);
     let batch = options.batch.max(1);
+    let threads = options.threads.unwrap_or(jobs).max(1);
     let classifier = Classifier::load(
         &options.weights,
         ClassifierOptions {
             device: options.device,
             batch_size: batch,
-            threads: Some(options.threads.unwrap_or(jobs).max(1)),
+            threads: Some(threads),
         },
     )
     .map_err(|source| Error::Weights {
@@ -297,6 +301,7 @@ pub fn classify(
         weights_sha256: file_sha256(&options.weights)?,
         device: format!("{:?}", classifier.device()),
         batch,
+        threads,
         threshold: options.threshold,
         plots: options.plots.to_string(),
         features: format!("{:?}", options.features),
@@ -511,14 +516,16 @@ impl Stages<'_> {
                 })
             });
             let writer = s.spawn(move || self.write(post_rx, journal, done_tx));
-            let inferred = self.infer(classifier, prep_rx, post_tx, &done_rx, progress, started, on_event);
+            let inferred = self.infer(
+                classifier, prep_rx, post_tx, &done_rx, progress, started, on_event,
+            );
             if inferred.is_err() {
                 stop.store(true, Ordering::Relaxed);
             }
             // The writer ends once `post_tx` (moved into `infer`) is dropped.
-            let written = writer.join().unwrap_or_else(|_| {
-                Err(Error::Threads("the journal writer panicked".into()))
-            });
+            let written = writer
+                .join()
+                .unwrap_or_else(|_| Err(Error::Threads("the journal writer panicked".into())));
             for d in done_rx.try_iter() {
                 count(progress, &d);
             }
@@ -537,6 +544,8 @@ impl Stages<'_> {
 
     /// The inference loop: gathers segments into full batches, runs them, and hands finished
     /// files to the writer.
+    // The channels, the counters and the caller's callback are the loop's whole state.
+    #[allow(clippy::too_many_arguments)]
     fn infer(
         &self,
         classifier: &Classifier,
@@ -743,9 +752,12 @@ impl Stages<'_> {
         };
         if candidate || wants_sheet {
             let best = classified.best_segment().cloned();
-            let best_pos = best
-                .as_ref()
-                .and_then(|b| classified.segments.iter().position(|s| s.segment == b.segment));
+            let best_pos = best.as_ref().and_then(|b| {
+                classified
+                    .segments
+                    .iter()
+                    .position(|s| s.segment == b.segment)
+            });
             if let (Some(best), Some(pos)) = (best, best_pos) {
                 let (t, f) = segment_points(&lc, &self.options.features, best.t_start, best.t_end);
                 classified.period = best

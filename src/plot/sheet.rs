@@ -107,7 +107,10 @@ impl Sheet<'_> {
         self.features.segments.get(self.best)
     }
 
-    fn title(&self, area: &DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>) -> DrawResult<()> {
+    fn title(
+        &self,
+        area: &DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>,
+    ) -> DrawResult<()> {
         let m = &self.lc.meta;
         let p_max = self.p_eb.iter().copied().fold(f32::NAN, f32::max);
         let verdict = if p_max > self.threshold {
@@ -127,12 +130,8 @@ impl Sheet<'_> {
         if let Some(tmag) = m.tmag {
             text.push_str(&format!("   Tmag {tmag:.2}"));
         }
-        area.draw_text(
-            &text,
-            &(FONT, 28).into_font().color(&BLACK),
-            (20, 14),
-        )
-        .map_err(err)
+        area.draw_text(&text, &(FONT, 28).into_font().color(&BLACK), (20, 14))
+            .map_err(err)
     }
 
     /// Panel 1: the light curve as read.
@@ -151,7 +150,10 @@ impl Sheet<'_> {
         let (t_lo, t_hi) = min_max(finite.iter().map(|&i| lc.time[i]));
         // The y range covers the kept points (robustly), so one wild dropped point does not
         // squash the light curve.
-        let (y_lo, y_hi) = padded(percentile_range(&kept_flux, 0.1, 99.9).map_or((0.9, 1.1), |(a, b)| (a / scale, b / scale)));
+        let (y_lo, y_hi) = padded(
+            percentile_range(&kept_flux, 0.1, 99.9)
+                .map_or((0.9, 1.1), |(a, b)| (a / scale, b / scale)),
+        );
         let mut chart = ChartBuilder::on(area)
             .margin(12)
             .margin_right(24)
@@ -175,7 +177,11 @@ impl Sheet<'_> {
         // Segment spans, shaded, with their p_eb.
         for (k, s) in self.features.segments.iter().enumerate() {
             let p = self.p_eb.get(k).copied().unwrap_or(f32::NAN);
-            let fill = if p > self.threshold { FLAGGED } else { UNFLAGGED };
+            let fill = if p > self.threshold {
+                FLAGGED
+            } else {
+                UNFLAGGED
+            };
             chart
                 .draw_series([Rectangle::new(
                     [(s.t_start, y_lo), (s.t_end, y_hi)],
@@ -215,16 +221,35 @@ impl Sheet<'_> {
         // Dropped and clipped points are drawn on top, clamped into view, so they stay visible.
         let clamp = |(t, y): (f64, f64)| (t, y.clamp(y_lo, y_hi));
         chart
-            .draw_series(used.into_iter().filter(in_range).map(|p| Circle::new(p, 1, BLUE.filled())))
+            .draw_series(
+                used.into_iter()
+                    .filter(in_range)
+                    .map(|p| Circle::new(p, 1, BLUE.filled())),
+            )
             .map_err(err)?;
         chart
-            .draw_series(short.into_iter().filter(in_range).map(|p| Circle::new(p, 1, GREY.filled())))
+            .draw_series(
+                short
+                    .into_iter()
+                    .filter(in_range)
+                    .map(|p| Circle::new(p, 1, GREY.filled())),
+            )
             .map_err(err)?;
         chart
-            .draw_series(dropped.into_iter().map(clamp).map(|p| Circle::new(p, 2, RED.filled())))
+            .draw_series(
+                dropped
+                    .into_iter()
+                    .map(clamp)
+                    .map(|p| Circle::new(p, 2, RED.filled())),
+            )
             .map_err(err)?;
         chart
-            .draw_series(clipped.into_iter().map(clamp).map(|p| Circle::new(p, 2, ORANGE.filled())))
+            .draw_series(
+                clipped
+                    .into_iter()
+                    .map(clamp)
+                    .map(|p| Circle::new(p, 2, ORANGE.filled())),
+            )
             .map_err(err)?;
         Ok(())
     }
@@ -244,7 +269,10 @@ impl Sheet<'_> {
     }
 
     /// Panel 2: the model's light-curve input.
-    fn input(&self, area: &DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>) -> DrawResult<()> {
+    fn input(
+        &self,
+        area: &DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>,
+    ) -> DrawResult<()> {
         let Some(seg) = self.best_segment() else {
             return Ok(());
         };
@@ -262,7 +290,10 @@ impl Sheet<'_> {
             )
             .x_label_area_size(44)
             .y_label_area_size(60)
-            .build_cartesian_2d(seg.t_start..seg.t_end.max(seg.t_start + 1e-6), -0.02f64..1.02)
+            .build_cartesian_2d(
+                seg.t_start..seg.t_end.max(seg.t_start + 1e-6),
+                -0.02f64..1.02,
+            )
             .map_err(err)?;
         chart
             .configure_mesh()
@@ -288,7 +319,10 @@ impl Sheet<'_> {
     }
 
     /// Panel 3: the periodogram input, with the peak and its double.
-    fn periodogram(&self, area: &DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>) -> DrawResult<()> {
+    fn periodogram(
+        &self,
+        area: &DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>,
+    ) -> DrawResult<()> {
         let Some(seg) = self.best_segment() else {
             return Ok(());
         };
@@ -344,7 +378,10 @@ impl Sheet<'_> {
     }
 
     /// Panel 4: the segment folded at the EB period estimate.
-    fn fold(&self, area: &DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>) -> DrawResult<()> {
+    fn fold(
+        &self,
+        area: &DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>,
+    ) -> DrawResult<()> {
         let (Some(seg), Some(est)) = (self.best_segment(), self.period) else {
             area.draw_text(
                 "no period estimate for this segment",
@@ -396,7 +433,10 @@ impl Sheet<'_> {
             .margin(12)
             .margin_right(24)
             .caption(
-                format!("segment {} folded at P = {p:.6} d ({how}); red: binned median", seg.index),
+                format!(
+                    "segment {} folded at P = {p:.6} d ({how}); red: binned median",
+                    seg.index
+                ),
                 (FONT, 18),
             )
             .x_label_area_size(44)

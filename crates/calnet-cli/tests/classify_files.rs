@@ -167,11 +167,21 @@ fn killed_and_restarted_runs_end_identical_to_a_clean_run() {
     // Other settings into the same folder are refused, naming what differs.
     let other: Vec<String> = args
         .iter()
-        .map(|a| if a == "0.22" { "0.3".to_string() } else { a.clone() })
+        .map(|a| {
+            if a == "0.22" {
+                "0.3".to_string()
+            } else {
+                a.clone()
+            }
+        })
         .collect();
     let o = calnet(&other);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("threshold"), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("threshold"),
+        "{}",
+        text(&o)
+    );
 }
 
 #[test]
@@ -183,7 +193,9 @@ fn shards_merge_into_exactly_the_single_run() {
     let o = calnet(&classify_args(&inputs, &w, &single, &[]));
     assert!(o.status.success(), "{}", text(&o));
 
-    let parts: Vec<PathBuf> = (1..=3).map(|k| tmp.path().join(format!("part{k}"))).collect();
+    let parts: Vec<PathBuf> = (1..=3)
+        .map(|k| tmp.path().join(format!("part{k}")))
+        .collect();
     for (k, dir) in parts.iter().enumerate() {
         let shard = format!("{}/3", k + 1);
         let o = calnet(&classify_args(&inputs, &w, dir, &["--shard", &shard]));
@@ -201,7 +213,11 @@ fn shards_merge_into_exactly_the_single_run() {
     // The merged folder is a finished run: classify into it resumes everything.
     let o = calnet(&classify_args(&inputs, &w, &merged, &[]));
     assert!(o.status.success(), "{}", text(&o));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("9 files (9 resumed)"), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("9 files (9 resumed)"),
+        "{}",
+        text(&o)
+    );
 
     // A missing shard is refused with its name.
     let args = vec![
@@ -213,7 +229,11 @@ fn shards_merge_into_exactly_the_single_run() {
     ];
     let o = calnet(&args);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("shards missing: 2/3"), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("shards missing: 2/3"),
+        "{}",
+        text(&o)
+    );
 }
 
 #[test]

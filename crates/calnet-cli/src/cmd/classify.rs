@@ -13,10 +13,20 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use calnet::calnet_model::{Classifier, ClassifierOptions, DeviceSpec, GLS_LEN, LC_LEN};
+use calnet::pipeline::{Plots, Shard};
+
+mod files;
 
 /// Arguments of `calnet classify`.
 #[derive(clap::Args)]
 #[command(after_help = "\
+With INPUT files or folders (searched recursively for *.fits and *.fits.gz, e.g. a sector folder \
+ROOT/s0004), writes into OUT: segments.csv, skipped.csv, failures.csv, catalog.csv, catalog.dat \
+(astropy fixed_width_two_line), sheets/TIC<tic>_s<sector>.png and journal.jsonl. Rerunning the \
+same command after an interruption resumes it; --shard K/N runs part K of N, and `calnet merge` \
+joins the parts. Exit status: 0 success, 1 if some inputs failed (listed in failures.csv, the \
+others are classified), 2 usage or fatal error.
+
 With --features DIR, reads DIR/lc.csv and DIR/gls.csv (reference layout: a name, then 4000 resp. \
 1000 values per row, no header) and writes OUT/segments.csv: file,segment,p_eb,is_eb, one row per \
 input row in the same order.
@@ -33,8 +43,8 @@ pub struct Args {
     /// CNN_CBAM_LSTM_model_dict.pth) or safetensors; the format is read from the content.
     #[arg(long, value_name = "FILE")]
     pub weights: PathBuf,
-    /// Output folder (created if needed).
-    #[arg(long, value_name = "DIR")]
+    /// Output folder (created if needed; with INPUT, a rerun into it resumes).
+    #[arg(long, value_name = "DIR", default_value = "calnet-out")]
     pub out: PathBuf,
     /// Where the network runs: auto, cpu, cuda or cuda:N.
     #[arg(long, value_name = "D", default_value = "auto")]
@@ -45,7 +55,16 @@ pub struct Args {
     /// A segment is an EB when p_eb > threshold.
     #[arg(long, value_name = "P", default_value_t = 0.5)]
     pub threshold: f32,
-    /// libtorch threads [default: libtorch's choice].
+    /// Threads reading light curves and computing features [default: all cores].
+    #[arg(long, value_name = "N", conflicts_with = "features")]
+    pub jobs: Option<usize>,
+    /// Vetting sheets for: candidates, all or none.
+    #[arg(long, value_name = "WHICH", default_value = "candidates", conflicts_with = "features")]
+    pub plots: Plots,
+    /// Classify part K of N of the inputs (a job array); join the parts with `calnet merge`.
+    #[arg(long, value_name = "K/N", conflicts_with = "features")]
+    pub shard: Option<Shard>,
+    /// libtorch threads [default: libtorch's choice; with INPUT, --jobs].
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 }
@@ -54,7 +73,7 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match &args.features {
         Some(dir) => run_features(dir, &args),
-        None => bail!("classifying light-curve files is not implemented yet: use --features DIR"),
+        None => files::run(&args),
     }
 }
 

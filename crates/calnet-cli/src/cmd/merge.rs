@@ -37,10 +37,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         summary.targets,
         summary.failures
     );
-    println!(
-        "  catalog: {}",
-        summary.out.join("catalog.dat").display()
-    );
+    println!("  catalog: {}", summary.out.join("catalog.dat").display());
     Ok(match summary.failures {
         0 => ExitCode::SUCCESS,
         _ => ExitCode::from(1),
