@@ -257,7 +257,8 @@ pub fn draw<R: Rng>(rng: &mut R, class: Class, w: Window) -> Result<Drawn> {
 /// third light of 80-99.5%), reached by solving for the inclination; drawn detached systems
 /// keep both stars within 80% of their Roche lobes. Semi-detached: a 1.5-4 Msun primary,
 /// q = 0.1-0.45, the secondary a cool (4000-5800 K) subgiant filling 93-100% of its Roche
-/// lobe, with strong reflection, and a primary depth log-uniform 2%-50%.
+/// lobe (the primary within 90% of its own), with strong reflection, and a primary depth
+/// log-uniform 2%-50%.
 pub fn draw_binary<R: Rng>(
     rng: &mut R,
     class: Class,
@@ -365,6 +366,10 @@ fn try_binary<R: Rng>(
         p.validate_detached()
     };
     ok.ok()?;
+    // In a semi-detached system only the secondary fills its lobe (both would be contact).
+    if semi && p.r1 > 0.9 * stars::roche_lobe(1.0 / p.mass_ratio) {
+        return None;
+    }
     // A drawn detached system keeps both stars within 80% of their Roche lobes: closer
     // systems are the semi-detached, contact and ellipsoidal classes' business.
     if class == Class::Detached || class == Class::Blend {
@@ -484,7 +489,7 @@ fn place_epoch<R: Rng>(rng: &mut R, period: f64, w: Window, given: Option<f64>) 
 }
 
 /// Contact binaries: period log-normal about 0.37 d (sigma 0.25 in ln P, 0.22-1 d);
-/// Fourier coefficients `a2` uniform in [-0.25, -0.03], `a1 = -|a2| U(0, 0.15)` (unequal
+/// Fourier coefficients `-a2` log-uniform in [0.005, 0.25], `a1 = -|a2| U(0, 0.15)` (unequal
 /// minima), `a4` between Rucinski's contact limit `a2 (0.125 - a2)` and `0.1 |a2|`,
 /// `a3 = a1 U(0, 0.3)`, O'Connell `b1 = |a2| U(-0.08, 0.08)`.
 pub fn draw_contact<R: Rng>(rng: &mut R, w: Window, c: BinaryConstraints) -> Result<Drawn> {
@@ -496,7 +501,8 @@ pub fn draw_contact<R: Rng>(rng: &mut R, w: Window, c: BinaryConstraints) -> Res
         let a2 = match c.depth {
             // depth ~ 2 |a2| for a pure cos(4 pi phi) curve; refined below.
             Some(d) => -(d / 2.0) * uniform(rng, 0.9, 1.1),
-            None => -uniform(rng, 0.03, 0.25),
+            // Low inclinations give contact binaries of small amplitude (hard cases).
+            None => -log_uniform(rng, 0.005, 0.25),
         };
         let a1 = -a2.abs() * uniform(rng, 0.0, 0.15);
         let a4 = uniform(rng, a2 * (0.125 - a2), 0.1 * a2.abs());
@@ -857,6 +863,26 @@ mod tests {
             draw_binary(&mut rng, Class::Detached, w, bad, 0.0),
             Err(Error::InvalidPeriod(_))
         ));
+    }
+
+    #[test]
+    fn semidetached_primaries_stay_inside_their_lobes() {
+        let mut rng = rand_chacha::ChaCha12Rng::seed_from_u64(5);
+        let w = Window {
+            start: 0.0,
+            end: 27.0,
+        };
+        for _ in 0..30 {
+            let d = draw(&mut rng, Class::SemiDetached, w).unwrap();
+            let Signal::Binary(eb) = &d.signal else {
+                panic!()
+            };
+            let p = eb.params();
+            let lobe1 = stars::roche_lobe(1.0 / p.mass_ratio);
+            let lobe2 = stars::roche_lobe(p.mass_ratio);
+            assert!(p.r1 <= 0.9 * lobe1, "primary {} vs lobe {lobe1}", p.r1);
+            assert!(p.r2 > 0.9 * lobe2, "secondary {} vs lobe {lobe2}", p.r2);
+        }
     }
 
     #[test]
