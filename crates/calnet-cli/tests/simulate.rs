@@ -168,6 +168,61 @@ fn simulate_writes_readable_files_that_match_their_labels() {
         checked_eclipses > 0,
         "no eclipse was checked; change the seed"
     );
+
+    // `calnet inspect` reads every file.
+    ok(&run(&["inspect", dir.to_str().unwrap()]));
+    // astropy reads them too, with the same TIC, sector, rows and flux as tess_io.
+    let python = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../.venv/bin/python"
+    ));
+    assert!(
+        python.exists(),
+        "{} missing: run `make setup`",
+        python.display()
+    );
+    let script = r#"
+import sys, numpy as np
+from astropy.io import fits
+for name in sys.argv[2:]:
+    with fits.open(sys.argv[1] + '/' + name) as h:
+        d = h['LIGHTCURVE'].data
+        f = np.array(d['PDCSAP_FLUX'], dtype=float)
+        print(name, h[0].header['TICID'], h[0].header['SECTOR'], len(d), int(np.isnan(f).sum()), repr(float(np.nansum(f))))
+"#;
+    let mut cmd = Command::new(&python);
+    cmd.args(["-c", script, dir.to_str().unwrap()]);
+    cmd.args(rows.iter().map(|r| r.file.as_str()));
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), rows.len());
+    for (line, r) in text.lines().zip(&rows) {
+        let v: Vec<&str> = line.split_whitespace().collect();
+        let lc = tess_io::read(dir.join(&r.file)).unwrap();
+        assert_eq!(v[0], r.file);
+        assert_eq!(v[1].parse::<u64>().unwrap(), r.tic);
+        assert_eq!(v[2].parse::<u32>().unwrap(), r.sector);
+        assert_eq!(v[3].parse::<usize>().unwrap(), lc.flux.len());
+        let nan = lc.flux.iter().filter(|f| f.is_nan()).count();
+        assert_eq!(v[4].parse::<usize>().unwrap(), nan);
+        let sum: f64 = lc
+            .flux
+            .iter()
+            .filter(|f| !f.is_nan())
+            .map(|&f| f64::from(f))
+            .sum();
+        let astropy: f64 = v[5].parse().unwrap();
+        assert!(
+            (sum / astropy - 1.0).abs() < 1e-9,
+            "{}: {sum} vs {astropy}",
+            r.file
+        );
+    }
 }
 
 #[test]
