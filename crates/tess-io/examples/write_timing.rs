@@ -17,6 +17,19 @@ fn main() -> Result<(), tess_io::Error> {
         times.push(t.elapsed().as_secs_f64() * 1e3);
     }
     times.sort_by(f64::total_cmp);
+    let mut reads = Vec::new();
+    for _ in 0..50 {
+        let t = Instant::now();
+        std::hint::black_box(tess_io::read(src)?);
+        reads.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    reads.sort_by(f64::total_cmp);
+    println!(
+        "read, {} rows: median {:.2} ms, min {:.2} ms",
+        lc.time.len(),
+        reads[25],
+        reads[0]
+    );
     println!(
         "write_spoc, {} rows: median {:.2} ms, min {:.2} ms",
         lc.time.len(),

@@ -171,29 +171,48 @@ fn read_with(path: &Path, opts: &ReadOptions) -> Result<LightCurve, Error> {
     };
 
     col.check("TIME", Kind::Float)?;
-    let mut time: Vec<f64> = col.read(&mut f, &table, "TIME")?;
-    if time_offset != 0.0 {
-        time.iter_mut().for_each(|t| *t += time_offset);
-    }
     col.check(flux_col.name(), Kind::Float)?;
-    let flux: Vec<f32> = col.read(&mut f, &table, flux_col.name())?;
     let err_name = format!("{}_ERR", flux_col.name());
-    let flux_err: Vec<f32> = if columns.iter().any(|c| c.0 == err_name) {
+    let has_err = columns.iter().any(|c| c.0 == err_name);
+    if has_err {
         col.check(&err_name, Kind::Float)?;
-        col.read(&mut f, &table, &err_name)?
-    } else if meta.product == Product::Qlp && flux_col == FluxColumn::Sap {
-        // QLP publishes no SAP_FLUX_ERR: the uncertainty is unknown, not zero.
-        vec![f32::NAN; rows]
-    } else {
+    } else if !(meta.product == Product::Qlp && flux_col == FluxColumn::Sap) {
         return Err(Error::MissingColumn {
             path: path.to_path_buf(),
             column: err_name,
         });
-    };
+    }
     col.check("QUALITY", Kind::Int)?;
-    let quality: Vec<i32> = col.read(&mut f, &table, "QUALITY")?;
     col.check("CADENCENO", Kind::Int)?;
-    let cadenceno: Vec<i32> = col.read(&mut f, &table, "CADENCENO")?;
+
+    let mut time: Vec<f64> = Vec::with_capacity(rows);
+    let mut flux: Vec<f32> = Vec::with_capacity(rows);
+    let mut flux_err: Vec<f32> = Vec::with_capacity(rows);
+    let mut quality: Vec<i32> = Vec::with_capacity(rows);
+    let mut cadenceno: Vec<i32> = Vec::with_capacity(rows);
+    // Row blocks across the five columns, not one column after the other: each column spans
+    // the whole table, so column-at-a-time reading would pass the file through cfitsio's
+    // buffers five times.
+    const ROWS_PER_BLOCK: usize = 512;
+    let mut start = 0;
+    while start < rows {
+        let block = start..(start + ROWS_PER_BLOCK).min(rows);
+        col.read(&mut f, &table, "TIME", &block, &mut time)?;
+        col.read(&mut f, &table, flux_col.name(), &block, &mut flux)?;
+        if has_err {
+            col.read(&mut f, &table, &err_name, &block, &mut flux_err)?;
+        }
+        col.read(&mut f, &table, "QUALITY", &block, &mut quality)?;
+        col.read(&mut f, &table, "CADENCENO", &block, &mut cadenceno)?;
+        start = block.end;
+    }
+    if !has_err {
+        // QLP publishes no SAP_FLUX_ERR: the uncertainty is unknown, not zero.
+        flux_err = vec![f32::NAN; rows];
+    }
+    if time_offset != 0.0 {
+        time.iter_mut().for_each(|t| *t += time_offset);
+    }
 
     if !flux.iter().any(|v| v.is_finite()) {
         return Err(Error::AllNanFlux {
@@ -411,22 +430,29 @@ impl Columns<'_> {
         Ok(())
     }
 
+    /// Appends rows `block` of column `name` to `out`.
     fn read<T: fitsio::tables::ReadsCol>(
         &self,
         f: &mut FitsFile,
         hdu: &FitsHdu,
         name: &str,
-    ) -> Result<Vec<T>, Error> {
-        hdu.read_col::<T>(f, name).map_err(|e| match e {
-            fitsio::errors::Error::Fits(fe) if is_truncation(fe.status) => Error::Truncated {
-                path: self.path.to_path_buf(),
-                reason: format!(
-                    "reading column {name}: cfitsio error {}: {}",
-                    fe.status, fe.message
-                ),
-            },
-            other => fits_err(self.path, &format!("reading column {name}"), other),
-        })
+        block: &std::ops::Range<usize>,
+        out: &mut Vec<T>,
+    ) -> Result<(), Error> {
+        let values = hdu
+            .read_col_range::<T>(f, name, block)
+            .map_err(|e| match e {
+                fitsio::errors::Error::Fits(fe) if is_truncation(fe.status) => Error::Truncated {
+                    path: self.path.to_path_buf(),
+                    reason: format!(
+                        "reading column {name}: cfitsio error {}: {}",
+                        fe.status, fe.message
+                    ),
+                },
+                other => fits_err(self.path, &format!("reading column {name}"), other),
+            })?;
+        out.extend(values);
+        Ok(())
     }
 }
 
