@@ -13,6 +13,7 @@ of --repeat), and the speed-up.
 import argparse
 import glob
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -30,6 +31,7 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 def python_reference(files):
     t_read = t_spline = t_gls = 0.0
     segments = 0
+    cpu0 = time.process_time()
     for path in files:
         a = time.perf_counter()
         try:
@@ -52,22 +54,36 @@ def python_reference(files):
             t_spline += b - a
             t_gls += c - b
             segments += 1
-    return segments, t_read, t_spline, t_gls
+    return segments, t_read, t_spline, t_gls, time.process_time() - cpu0
+
+
+def timed(cmd):
+    a = time.perf_counter()
+    subprocess.run(cmd, capture_output=True)
+    return time.perf_counter() - a
+
+
+def child_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def rust(calnet, files, jobs, repeat):
-    best = None
+    best = best_cpu = None
     for _ in range(repeat):
         with tempfile.TemporaryDirectory() as out:
             a = time.perf_counter()
+            c0 = child_cpu()
             p = subprocess.run([calnet, "features", *files, "--out", out, "--jobs", str(jobs)],
                                capture_output=True, text=True)
             wall = time.perf_counter() - a
+            cpu = child_cpu() - c0
+            best_cpu = cpu if best_cpu is None else min(best_cpu, cpu)
             rows = sum(1 for _ in open(os.path.join(out, "segments.csv"))) - 1
         if p.returncode not in (0, 1):
             sys.exit(f"calnet features failed: {p.stderr}")
         best = wall if best is None else min(best, wall)
-    return rows, best
+    return rows, best, best_cpu
 
 
 def main():
@@ -82,11 +98,11 @@ def main():
     files = args.files or sorted(glob.glob(os.path.join(ROOT, "fixtures/lc/*.fits")))
     os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-    n, tr, ts, tg = python_reference(files)
+    n, tr, ts, tg, pcpu = python_reference(files)
     total = tr + ts + tg
     print(f"python reference: {n} segments in {total:.2f} s = {n / total:.2f} segments/s")
     print(f"  read {1e3 * tr / n:.1f} ms/segment, spline step {1e3 * ts / n:.1f} ms/segment, "
-          f"periodogram {1e3 * tg / n:.1f} ms/segment")
+          f"periodogram {1e3 * tg / n:.1f} ms/segment; CPU {1e3 * pcpu / n:.1f} ms/segment")
 
     # Copies of the inputs under distinct names (real copies: calnet lists a file reached
     # twice, or through a link, once).
@@ -97,10 +113,16 @@ def main():
                 link = os.path.join(tmp, f"{k}_{os.path.basename(f)}")
                 shutil.copyfile(f, link)
                 inputs.append(link)
-        rows, wall = rust(args.calnet, inputs, args.jobs, args.repeat)
+        rows, wall, cpu = rust(args.calnet, inputs, args.jobs, args.repeat)
     print(f"calnet features --jobs {args.jobs}: {rows} segments in {wall:.3f} s = "
-          f"{rows / wall:.1f} segments/s (best of {args.repeat}, process start included)")
-    print(f"speed-up: {(rows / wall) / (n / total):.1f}x")
+          f"{rows / wall:.1f} segments/s (best of {args.repeat}, process start included); "
+          f"CPU {1e3 * cpu / rows:.1f} ms/segment")
+    start = min(timed([args.calnet, "--version"]) for _ in range(3))
+    print(f"  process start alone (`calnet --version`, loads libtorch): {start:.3f} s; "
+          f"without it: {rows / (wall - start):.1f} segments/s")
+    print(f"speed-up, wall clock: {(rows / wall) / (n / total):.1f}x; "
+          f"per CPU second: {(pcpu / n) / (cpu / rows):.1f}x")
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} (on {os.cpu_count()} cores)")
 
 
 if __name__ == "__main__":
