@@ -265,3 +265,25 @@ fn a_broken_file_never_stops_the_run() {
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains("2 failures"), "{stdout}");
 }
+
+#[test]
+fn outputs_do_not_depend_on_the_number_of_feature_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = weights(tmp.path());
+    let inputs = [Path::new(FIXTURES)];
+    let runs: Vec<BTreeMap<String, Vec<u8>>> = ["1", "3"]
+        .iter()
+        .map(|jobs| {
+            let out = tmp.path().join(format!("jobs{jobs}"));
+            // --threads (libtorch) stays fixed by classify_args; only the readers change.
+            let args: Vec<String> = classify_args(&inputs, &w, &out, &[])
+                .into_iter()
+                .map(|a| if a == "2" { jobs.to_string() } else { a })
+                .collect();
+            let o = calnet(&args);
+            assert!(o.status.success(), "{}", text(&o));
+            outputs(&out)
+        })
+        .collect();
+    assert_same(&runs[0], &runs[1]);
+}
