@@ -52,8 +52,15 @@ const CM_DRA: &str = "tess2020106103520-s0024-0000000199574208-0180-s_lc.fits";
 #[test]
 fn reference_csv_rows_equal_the_reference_pipeline() {
     let dir = tempfile::tempdir().unwrap();
-    let out = calnet(&[&fixture(CW_ERI_S4), &fixture(CM_DRA), "--jobs", "2"], dir.path());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = calnet(
+        &[&fixture(CW_ERI_S4), &fixture(CM_DRA), "--jobs", "2"],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let lc = rows(&dir.path().join("lc.csv"));
     let gls = rows(&dir.path().join("gls.csv"));
     let segments = std::fs::read_to_string(dir.path().join("segments.csv")).unwrap();
@@ -65,15 +72,22 @@ fn reference_csv_rows_equal_the_reference_pipeline() {
     assert_eq!(lc.len(), seg_lines.len());
     assert_eq!(gls.len(), seg_lines.len());
     // Golden segments of these two files, in the golden's (time) order.
-    let golden: Vec<String> = std::fs::read_to_string(root().join("fixtures/golden/lc-prep/cases.txt"))
-        .unwrap()
-        .lines()
-        .filter(|l| l.starts_with("segment ") && (l.ends_with(CW_ERI_S4) || l.ends_with(CM_DRA)))
-        .map(|l| l.split_whitespace().nth(1).unwrap().to_string())
-        .collect();
+    let golden: Vec<String> =
+        std::fs::read_to_string(root().join("fixtures/golden/lc-prep/cases.txt"))
+            .unwrap()
+            .lines()
+            .filter(|l| {
+                l.starts_with("segment ") && (l.ends_with(CW_ERI_S4) || l.ends_with(CM_DRA))
+            })
+            .map(|l| l.split_whitespace().nth(1).unwrap().to_string())
+            .collect();
     assert_eq!(golden.len(), lc.len(), "one row per kept segment");
     for (k, case) in golden.iter().enumerate() {
-        let file = if case.starts_with("tess2018292075959") { CW_ERI_S4 } else { CM_DRA };
+        let file = if case.starts_with("tess2018292075959") {
+            CW_ERI_S4
+        } else {
+            CM_DRA
+        };
         assert_eq!(lc[k].0, file);
         assert!(seg_lines[k].starts_with(file), "{}", seg_lines[k]);
         let seg_index = case.rsplit("_seg").next().unwrap();
@@ -82,7 +96,11 @@ fn reference_csv_rows_equal_the_reference_pipeline() {
             ("lc", &lc[k].1, golden_f32(case, "lc.f32")),
             ("gls", &gls[k].1, golden_f32(case, "gls.f32")),
         ] {
-            let worst = got.iter().zip(&want).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+            let worst = got
+                .iter()
+                .zip(&want)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0, f32::max);
             assert_eq!(got.len(), want.len(), "{case} {what}");
             assert!(worst <= 1e-6, "{case} {what}: max difference {worst:e}");
         }
@@ -100,11 +118,22 @@ fn output_is_the_same_whatever_the_thread_count_and_broken_files_do_not_stop_the
     let a = calnet(&[broken.to_str().unwrap(), &lc_dir, "--jobs", "1"], &one);
     let b = calnet(&[broken.to_str().unwrap(), &lc_dir, "--jobs", "2"], &two);
     for out in [&a, &b] {
-        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains("broken.fits: "), "{stderr}");
     }
-    for name in ["lc.csv", "gls.csv", "segments.csv", "skipped.csv", "failures.csv"] {
+    for name in [
+        "lc.csv",
+        "gls.csv",
+        "segments.csv",
+        "skipped.csv",
+        "failures.csv",
+    ] {
         let x = std::fs::read(one.join(name)).unwrap();
         let y = std::fs::read(two.join(name)).unwrap();
         assert!(x == y, "{name} differs between --jobs 1 and --jobs 2");
@@ -135,9 +164,15 @@ fn npy_holds_the_csv_values_and_python_reads_the_csv_back_exactly() {
     let npy_dir = dir.path().join("npy");
     let input = fixture(CM_DRA);
     assert!(calnet(&[&input], &csv_dir).status.success());
-    assert!(calnet(&[&input, "--format", "npy"], &npy_dir).status.success());
+    assert!(calnet(&[&input, "--format", "npy"], &npy_dir)
+        .status
+        .success());
     let python = root().join(".venv/bin/python");
-    assert!(python.exists(), "{} missing: run `make setup`", python.display());
+    assert!(
+        python.exists(),
+        "{} missing: run `make setup`",
+        python.display()
+    );
     // numpy reads the .npy files, and Python's float() reads every CSV value back to the
     // float32 that the .npy holds.
     let script = r#"
@@ -157,9 +192,16 @@ for name in ("lc", "gls"):
         .arg(dir.path())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("lc (2, 4000)") && text.contains("gls (2, 1000)"), "{text}");
+    assert!(
+        text.contains("lc (2, 4000)") && text.contains("gls (2, 1000)"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -167,4 +209,26 @@ fn usage_errors_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let out = calnet(&[&fixture(CM_DRA), "--mode", "fancy"], dir.path());
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn robust_mode_and_quality_presets_run_and_differ_from_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = fixture(CM_DRA);
+    let reference = dir.path().join("reference");
+    let robust = dir.path().join("robust");
+    assert!(calnet(&[&input], &reference).status.success());
+    let out = calnet(&[&input, "--mode", "robust", "--quality", "hard"], &robust);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let a = rows(&reference.join("lc.csv"));
+    let b = rows(&robust.join("lc.csv"));
+    assert_eq!(a.len(), b.len());
+    for ((_, x), (_, y)) in a.iter().zip(&b) {
+        assert!(y.iter().all(|v| (0.0..=1.0).contains(v)));
+        assert_ne!(x, y, "robust mode gave the reference's values");
+    }
 }

@@ -54,7 +54,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ..FeatureConfig::reference()
     };
     let extractor = FeatureExtractor::new(config)?;
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(args.jobs).build()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs)
+        .build()?;
     let inputs = tess_io::collect_inputs(&args.inputs);
     let mut writer = FeatureWriter::create(&args.out, args.format, config.lc_len)?;
     let mut failed = false;
@@ -66,11 +68,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
     let bar = if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(inputs.files.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} files, {msg} [{elapsed_precise} < {eta_precise}]",
-            )?,
-        );
+        bar.set_style(indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} files, {msg} [{elapsed_precise} < {eta_precise}]",
+        )?);
         bar
     } else {
         indicatif::ProgressBar::hidden()
