@@ -2,7 +2,11 @@
 """Golden data for lc-prep: the reference CALNet's input steps, written from REFERENCE.md §2-§4
 with numpy/scipy calls (scipy's InterpolatedUnivariateSpline is the FITPACK oracle).
 
-Usage: prep_golden.py OUT_DIR [--full]
+Usage: prep_golden.py OUT_DIR [--full] [--random N]
+
+With --random N, writes only N random noise-dominated curves of 2,000 to 9,000 points (kind
+`spline`, seed N), where the reference's round-off mask is most fragile; the lc-prep tests run
+this at test time into a temporary folder.
 
 Writes raw little-endian arrays, one file per array, named `<case>/<name>.<dtype>` with dtype
 one of f64, f32, u32, u64, and `OUT_DIR/cases.txt` listing `kind case` per line:
@@ -204,6 +208,28 @@ def main():
     os.makedirs(out, exist_ok=True)
     rng = np.random.default_rng(20260425)
     lines = []
+    if "--random" in sys.argv:
+        count = int(sys.argv[sys.argv.index("--random") + 1])
+        rng = np.random.default_rng(count)
+        for k in range(count):
+            n = int(rng.integers(2000, 9001))
+            t = np.cumsum(rng.uniform(0.5, 1.5, n)) * (2 / 1440)
+            x = (t - t.min()) / (t.max() - t.min())
+            f = (rng.uniform(1e2, 1e5) * (1 + rng.normal(0, 10 ** rng.uniform(-4, -1), n)
+                 + 0.01 * np.sin(2 * np.pi * t / rng.uniform(0.3, 5)))).astype(np.float32)
+            name = f"random_{k}"
+            d = f"{out}/{name}"
+            put(d, "x", x, "f8")
+            put(d, "f", f, "f4")
+            rounds = spline_step(x, f)
+            write_rounds(d, rounds, True)
+            put(d, "nrounds", [len(rounds)], "u4")
+            if len(rounds) == 3:
+                put(d, "grid", lc_input(rounds[-1][0])[0], "f8")
+            lines.append(f"spline {name}")
+        with open(os.path.join(out, "cases.txt"), "w") as fh:
+            fh.write("\n".join(lines) + "\n")
+        return
 
     # numpy reductions
     lens = [1, 2, 7, 8, 9, 15, 16, 17, 127, 128, 129, 130, 255, 256, 257, 1000, 1031, 4099]

@@ -13,6 +13,20 @@ fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/golden/lc-prep")
 }
 
+fn python() -> PathBuf {
+    let p = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../.venv/bin/python"
+    ))
+    .to_path_buf();
+    assert!(
+        p.exists(),
+        "{} is missing: run `make setup` (scripts/setup.sh) first",
+        p.display()
+    );
+    p
+}
+
 fn fixture(file: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../fixtures/lc")
@@ -54,7 +68,11 @@ fn u64s(dir: &Path, name: &str) -> Vec<u64> {
 }
 
 fn cases(kind: &str) -> Vec<Vec<String>> {
-    let text = String::from_utf8(raw(&golden_dir(), "cases.txt")).unwrap();
+    cases_in(&golden_dir(), kind)
+}
+
+fn cases_in(dir: &Path, kind: &str) -> Vec<Vec<String>> {
+    let text = String::from_utf8(raw(dir, "cases.txt")).unwrap();
     let out: Vec<Vec<String>> = text
         .lines()
         .map(|l| l.split_whitespace().map(String::from).collect::<Vec<_>>())
@@ -131,8 +149,31 @@ fn numpy_reductions_and_percentile_are_bit_exact() {
 
 #[test]
 fn synthetic_spline_steps_are_bit_exact() {
-    for case in cases("spline") {
-        let dir = golden_dir().join(&case[1]);
+    check_spline_cases(&golden_dir());
+}
+
+/// 30 fresh noise-dominated curves of 2,000-9,000 points, written by scipy at test time.
+#[test]
+fn random_noise_curves_written_at_test_time_are_bit_exact() {
+    let tmp = tempfile::tempdir().unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/prep_golden.py");
+    let out = std::process::Command::new(python())
+        .arg(script)
+        .arg(tmp.path())
+        .args(["--random", "30"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    check_spline_cases(tmp.path());
+}
+
+fn check_spline_cases(root: &Path) {
+    for case in cases_in(root, "spline") {
+        let dir = root.join(&case[1]);
         let x = f64s(&dir, "x");
         let f = f32s(&dir, "f");
         let nrounds = u32s(&dir, "nrounds")[0] as usize;
