@@ -396,7 +396,8 @@ impl Sheet<'_> {
         let y: Vec<f64> = f.iter().map(|v| v / scale).collect();
         let p = est.period;
         // Put the deepest binned minimum at phase 0 (the primary eclipse of an EB).
-        const BINS: usize = 100;
+        // Fine enough to follow a detached binary's narrow eclipses.
+        const BINS: usize = 250;
         let t0 = t.first().copied().unwrap_or(0.0);
         let binned = |epoch: f64| -> Vec<Option<f64>> {
             let mut bins: Vec<Vec<f64>> = vec![Vec::new(); BINS];
