@@ -5,11 +5,10 @@
 //! is referenced directly (CUDA kernels register themselves from static constructors). Without
 //! the first, binaries exit with status 127; without the second, CUDA is never available.
 //!
+//! In the `build.rs` of a package that links libtorch, `fn main` calls:
+//!
 //! ```no_run
-//! // build.rs of a package that links libtorch
-//! fn main() {
-//!     calnet_build::link_libtorch();
-//! }
+//! calnet_build::link_libtorch();
 //! ```
 #![deny(missing_docs)]
 
