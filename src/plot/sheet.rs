@@ -31,6 +31,33 @@ const FLAGGED: RGBColor = RGBColor(255, 243, 176);
 const UNFLAGGED: RGBColor = RGBColor(238, 238, 238);
 
 /// Everything a sheet shows.
+///
+/// ```
+/// use calnet::lc_prep::{FeatureConfig, FeatureExtractor};
+/// use calnet::plot::sheet::Sheet;
+///
+/// let lc = calnet::tess_io::read(concat!(env!("CARGO_MANIFEST_DIR"),
+///     "/fixtures/lc/tess2020106103520-s0024-0000000199574208-0180-s_lc.fits"))?;
+/// let config = FeatureConfig::reference();
+/// let features = FeatureExtractor::new(config)?.extract(&lc)?;
+/// let grid = calnet::gls::FrequencyGrid::calnet();
+/// let p_eb = vec![0.9; features.segments.len()]; // as the network would give them
+/// let seg = &features.segments[0];
+/// let peak = calnet::period::peak_period(grid.periods(), &seg.gls).unwrap();
+/// let (t, f): (Vec<f64>, Vec<f64>) = lc.time.iter().zip(&lc.flux)
+///     .filter(|(t, f)| **t >= seg.t_start && **t <= seg.t_end && f.is_finite())
+///     .map(|(t, f)| (*t, *f as f64))
+///     .unzip();
+/// let sheet = Sheet {
+///     lc: &lc, features: &features, config: &config, p_eb: &p_eb, best: 0,
+///     periods: grid.periods(), period: calnet::period::estimate(&t, &f, peak), threshold: 0.5,
+/// };
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("TIC199574208_s24.png");
+/// sheet.write(&path)?;
+/// assert!(std::fs::metadata(&path)?.len() > 10_000);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Sheet<'a> {
     /// The light curve as read.
