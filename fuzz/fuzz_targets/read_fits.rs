@@ -10,7 +10,8 @@ use libfuzzer_sys::fuzz_target;
 /// One temporary folder per fuzzing process; each input overwrites the same file.
 fn scratch() -> &'static std::path::Path {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| tempfile::tempdir().expect("a temporary folder")).path()
+    DIR.get_or_init(|| tempfile::tempdir().expect("a temporary folder"))
+        .path()
 }
 
 fuzz_target!(|data: &[u8]| {
