@@ -59,7 +59,12 @@ pub struct Args {
     #[arg(long, value_name = "N", conflicts_with = "features")]
     pub jobs: Option<usize>,
     /// Vetting sheets for: candidates, all or none.
-    #[arg(long, value_name = "WHICH", default_value = "candidates", conflicts_with = "features")]
+    #[arg(
+        long,
+        value_name = "WHICH",
+        default_value = "candidates",
+        conflicts_with = "features"
+    )]
     pub plots: Plots,
     /// Classify part K of N of the inputs (a job array); join the parts with `calnet merge`.
     #[arg(long, value_name = "K/N", conflicts_with = "features")]
