@@ -34,15 +34,7 @@ impl PathsConfig {
     /// ```
     pub fn load(path: impl AsRef<Path>) -> Result<PathsConfig, Error> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::NotFound {
-                path: path.to_path_buf(),
-            },
-            _ => Error::Io {
-                path: path.to_path_buf(),
-                source: e,
-            },
-        })?;
+        let text = std::fs::read_to_string(path).map_err(|e| Error::from_io(path, e))?;
         let mut cfg: PathsConfig = serde_json::from_str(&text).map_err(|e| Error::Config {
             path: path.to_path_buf(),
             reason: e.to_string(),
@@ -73,13 +65,7 @@ pub fn sector_dir(root: impl AsRef<Path>, sector: u32) -> PathBuf {
 /// The `*.fits` and `*.fits.gz` files directly inside `root/s{DDD}`, sorted by name.
 pub fn sector_files(root: impl AsRef<Path>, sector: u32) -> Result<Vec<PathBuf>, Error> {
     let dir = sector_dir(root, sector);
-    let entries = std::fs::read_dir(&dir).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Error::NotFound { path: dir.clone() },
-        _ => Error::Io {
-            path: dir.clone(),
-            source: e,
-        },
-    })?;
+    let entries = std::fs::read_dir(&dir).map_err(|e| Error::from_io(&dir, e))?;
     let mut files = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|e| Error::Io {

@@ -143,6 +143,20 @@ pub enum Error {
 }
 
 impl Error {
+    /// An I/O error on `path`: [`Error::NotFound`] when the file or folder does not exist,
+    /// [`Error::Io`] otherwise.
+    pub fn from_io(path: &std::path::Path, source: std::io::Error) -> Error {
+        match source.kind() {
+            std::io::ErrorKind::NotFound => Error::NotFound {
+                path: path.to_path_buf(),
+            },
+            _ => Error::Io {
+                path: path.to_path_buf(),
+                source,
+            },
+        }
+    }
+
     /// The file this error is about.
     pub fn path(&self) -> &std::path::Path {
         match self {

@@ -240,15 +240,7 @@ fn open(path: &Path) -> Result<FitsFile, Error> {
             path: path.to_path_buf(),
         });
     }
-    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Error::NotFound {
-            path: path.to_path_buf(),
-        },
-        _ => Error::Io {
-            path: path.to_path_buf(),
-            source: e,
-        },
-    })?;
+    let meta = std::fs::metadata(path).map_err(|e| Error::from_io(path, e))?;
     if !meta.is_file() {
         return Err(Error::Io {
             path: path.to_path_buf(),
