@@ -66,6 +66,16 @@ pub enum Outcome {
     },
 }
 
+impl FileRecord {
+    /// The results, when the file was classified.
+    pub fn classified(&self) -> Option<&Classified> {
+        match &self.outcome {
+            Outcome::Classified(c) => Some(c),
+            Outcome::Failed { .. } => None,
+        }
+    }
+}
+
 /// The results of one classified file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Classified {
@@ -353,11 +363,7 @@ fn opt<T: ToString>(v: Option<T>) -> String {
 /// classified segment in record order; `is_eb` is 1 when `p_eb > threshold`, else 0.
 pub fn segments_csv(records: &[FileRecord], threshold: f32) -> Result<Vec<u8>, Error> {
     let rows = records.iter().flat_map(|r| {
-        let c = match &r.outcome {
-            Outcome::Classified(c) => Some(c),
-            Outcome::Failed { .. } => None,
-        };
-        c.into_iter().flat_map(move |c| {
+        r.classified().into_iter().flat_map(move |c| {
             c.segments.iter().map(move |s| {
                 vec![
                     r.file.clone(),
@@ -386,11 +392,7 @@ pub fn segments_csv(records: &[FileRecord], threshold: f32) -> Result<Vec<u8>, E
 /// that gave no model input (too short, for example).
 pub fn skipped_csv(records: &[FileRecord]) -> Result<Vec<u8>, Error> {
     let rows = records.iter().flat_map(|r| {
-        let c = match &r.outcome {
-            Outcome::Classified(c) => Some(c),
-            Outcome::Failed { .. } => None,
-        };
-        c.into_iter().flat_map(move |c| {
+        r.classified().into_iter().flat_map(move |c| {
             c.skipped.iter().map(move |s| {
                 vec![
                     r.file.clone(),

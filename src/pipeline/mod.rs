@@ -380,12 +380,7 @@ pub(crate) fn summarise(
     started: Instant,
     out: &Path,
 ) -> Summary {
-    let classified = || {
-        records.iter().filter_map(|r| match &r.outcome {
-            Outcome::Classified(c) => Some(c),
-            Outcome::Failed { .. } => None,
-        })
-    };
+    let classified = || records.iter().filter_map(FileRecord::classified);
     let segments = || classified().flat_map(|c| c.segments.iter());
     Summary {
         files: records.len(),
