@@ -18,8 +18,6 @@ struct Cli {
 enum Command {
     /// Show what light-curve files hold: product, TIC, sector, rows kept, segments.
     Inspect(cmd::inspect::Args),
-    /// Join the output folders of `calnet classify --shard K/N` into one run's outputs.
-    Merge(cmd::merge::Args),
     /// Compute CALNet's model inputs (4000-point light curve, 1000-point periodogram) per segment.
     Features(cmd::features::Args),
     /// The generalized Lomb-Scargle periodogram of a light curve (CSV; --plot PNG).
@@ -30,6 +28,8 @@ enum Command {
     Train(cmd::train::Args),
     /// Metrics of weights on labelled light curves, per segment and per file.
     Evaluate(cmd::evaluate::Args),
+    /// Join the output folders of `calnet classify --shard K/N` into one run's outputs.
+    Merge(cmd::merge::Args),
     /// Simulate a labelled set of TESS light curves (EBs and look-alikes) with labels.csv.
     Simulate(cmd::simulate::Args),
     /// Inject a simulated eclipsing binary into a real light curve, with its truth row.
@@ -40,12 +40,12 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Inspect(args) => cmd::inspect::run(args),
-        Command::Merge(args) => cmd::merge::run(args),
         Command::Features(args) => cmd::features::run(args),
         Command::Gls(args) => cmd::gls::run(args),
         Command::Classify(args) => cmd::classify::run(args),
         Command::Train(args) => cmd::train::run(args),
         Command::Evaluate(args) => cmd::evaluate::run(args),
+        Command::Merge(args) => cmd::merge::run(args),
         Command::Simulate(args) => cmd::simulate::run(args),
         Command::Inject(args) => cmd::inject::run(args),
     };
