@@ -7,7 +7,7 @@ use anyhow::Context;
 use calnet::calnet_model::{self, STATE_DICT_KEYS};
 use calnet::calnet_train::{self as ct, tch, DeviceSpec, Metrics};
 
-use super::train::load_data;
+use super::train::{load_data, DataArgs};
 
 /// Arguments of `calnet evaluate`.
 #[derive(clap::Args)]
@@ -22,26 +22,8 @@ pub struct Args {
     /// Weights: safetensors (from `calnet train`) or a PyTorch state_dict (.pth).
     #[arg(long, value_name = "FILE")]
     pub weights: PathBuf,
-    /// Folders (searched recursively for *.fits) or light-curve files.
-    #[arg(long, num_args = 1.., value_name = "DIR")]
-    pub data: Vec<PathBuf>,
-    /// Labels CSV: a `label` column and a `file` or `tic` column.
-    #[arg(long, value_name = "FILE")]
-    pub labels: Option<PathBuf>,
-    /// Catalog of EBs (with --negatives), instead of --labels.
-    #[arg(
-        long,
-        value_name = "FILE",
-        conflicts_with = "labels",
-        requires = "negatives"
-    )]
-    pub catalog: Option<PathBuf>,
-    /// Folders of non-EB light curves (with --catalog).
-    #[arg(long, num_args = 1.., value_name = "DIR", requires = "catalog")]
-    pub negatives: Vec<PathBuf>,
-    /// Precomputed inputs: DIR/lc.csv and DIR/gls.csv in the reference's layout.
-    #[arg(long, value_name = "DIR", conflicts_with_all = ["data", "catalog"])]
-    pub features: Option<PathBuf>,
+    #[command(flatten)]
+    pub inputs: DataArgs,
     /// Output folder for the tables and pictures.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -87,15 +69,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let device = args.device.resolve()?;
     let (vs, net) = ct::new_calnet(device, 0);
     calnet_model::load_into(&vs, &args.weights, &STATE_DICT_KEYS)?;
-    let data = load_data(
-        &args.data,
-        args.labels.as_deref(),
-        args.catalog.as_deref(),
-        &args.negatives,
-        args.features.as_deref(),
-        args.cache.as_deref(),
-        &args.mode,
-    )?;
+    let data = load_data(&args.inputs, args.cache.as_deref(), &args.mode)?;
     let ev = ct::evaluate(&net, &data, device, args.batch)?;
     println!("{}", line("segments", &ev.segment));
     println!("{}", line("files", &ev.file));

@@ -11,23 +11,10 @@ use calnet::calnet_train::{
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
-/// Arguments of `calnet train`.
+/// Where the labelled light curves (or their precomputed inputs) come from: shared by
+/// `calnet train` and `calnet evaluate`.
 #[derive(clap::Args)]
-#[command(after_help = "\
-Inputs, one of:
-  --data DIR... --labels FILE        light curves and a CSV with `file,label` or `tic,label`
-                                     (labels.csv of `calnet simulate` works as it is)
-  --data DIR... --catalog FILE --negatives DIR...
-                                     EBs: files in --data whose TIC is in the catalog (astropy
-                                     fixed_width_two_line with a TIC column); others: --negatives
-  --features DIR --labels FILE       reference-layout DIR/lc.csv and DIR/gls.csv
-
-Writes into --out: metrics.json, metrics.csv, curves.png, confusion.png (best epoch, validation),
-split.csv, best.safetensors, last.safetensors, checkpoint/ (for --resume).
-
-Exit status: 0 success; 1 trained, but some inputs could not be read or gave no segment;
-2 usage error or nothing to train on.")]
-pub struct Args {
+pub struct DataArgs {
     /// Folders (searched recursively for *.fits) or light-curve files.
     #[arg(long, num_args = 1.., value_name = "DIR")]
     pub data: Vec<PathBuf>,
@@ -48,6 +35,27 @@ pub struct Args {
     /// Precomputed inputs: DIR/lc.csv and DIR/gls.csv in the reference's layout.
     #[arg(long, value_name = "DIR", conflicts_with_all = ["data", "catalog"])]
     pub features: Option<PathBuf>,
+}
+
+/// Arguments of `calnet train`.
+#[derive(clap::Args)]
+#[command(after_help = "\
+Inputs, one of:
+  --data DIR... --labels FILE        light curves and a CSV with `file,label` or `tic,label`
+                                     (labels.csv of `calnet simulate` works as it is)
+  --data DIR... --catalog FILE --negatives DIR...
+                                     EBs: files in --data whose TIC is in the catalog (astropy
+                                     fixed_width_two_line with a TIC column); others: --negatives
+  --features DIR --labels FILE       reference-layout DIR/lc.csv and DIR/gls.csv
+
+Writes into --out: metrics.json, metrics.csv, curves.png, confusion.png (best epoch, validation),
+split.csv, best.safetensors, last.safetensors, checkpoint/ (for --resume).
+
+Exit status: 0 success; 1 trained, but some inputs could not be read or gave no segment;
+2 usage error or nothing to train on.")]
+pub struct Args {
+    #[command(flatten)]
+    pub inputs: DataArgs,
     /// Output folder.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -135,14 +143,18 @@ pub(crate) fn extractor(mode: &str) -> anyhow::Result<lc_prep::FeatureExtractor>
 
 /// Builds the data set of train or evaluate, printing each bad input as `name: reason`.
 pub(crate) fn load_data(
-    data: &[PathBuf],
-    labels: Option<&Path>,
-    catalog: Option<&Path>,
-    negatives: &[PathBuf],
-    features: Option<&Path>,
+    inputs: &DataArgs,
     cache: Option<&Path>,
     mode: &str,
 ) -> anyhow::Result<Dataset> {
+    let DataArgs {
+        data,
+        labels,
+        catalog,
+        negatives,
+        features,
+    } = inputs;
+    let (labels, catalog, features) = (labels.as_deref(), catalog.as_deref(), features.as_deref());
     let features_bar = bar(0, "features");
     let progress = |p: Progress| {
         if let Progress::Features { done, total } = p {
@@ -216,15 +228,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .cache
         .clone()
         .unwrap_or_else(|| args.out.join("feature-cache"));
-    let data = load_data(
-        &args.data,
-        args.labels.as_deref(),
-        args.catalog.as_deref(),
-        &args.negatives,
-        args.features.as_deref(),
-        Some(&cache),
-        &args.mode,
-    )?;
+    let data = load_data(&args.inputs, Some(&cache), &args.mode)?;
     let config = TrainConfig {
         epochs: args.epochs,
         batch_size: args.batch,
