@@ -8,30 +8,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use gls::{batch, FrequencyGrid, Method, Periodogram};
 use std::time::Duration;
 
-/// 2-minute cadence from BTJD 2000 with a 1-day gap every 13.7 days and every 97th point
-/// dropped, a 1.3-day signal plus deterministic noise (the same data as `gls_bench`).
-fn tess_like(n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
-    let mut t = Vec::with_capacity(n);
-    let mut i = 0u64;
-    while t.len() < n {
-        let ti = 2000.0 + i as f64 / 720.0;
-        i += 1;
-        if (ti - 2000.0) % 13.7 > 12.7 || (i + seed) % 97 == 0 {
-            continue;
-        }
-        t.push(ti);
-    }
-    let y = t
-        .iter()
-        .enumerate()
-        .map(|(k, &t)| {
-            let noise = ((k as u64 ^ seed).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 11) as f64
-                / (1u64 << 53) as f64;
-            1.0 + 0.01 * (2.0 * std::f64::consts::PI * t / 1.3).sin() + 0.002 * (noise - 0.5)
-        })
-        .collect();
-    (t, y)
-}
+include!("support/tess_like.rs");
 
 fn case(
     c: &mut Criterion,
