@@ -9,7 +9,7 @@
 use std::path::Path;
 
 use tch::nn::VarStore;
-use tch::{Kind, Tensor};
+use tch::Tensor;
 
 use crate::error::{Result, TrainError};
 
@@ -138,37 +138,18 @@ impl Adam {
     /// Restores moments written by [`Adam::save`] and sets the step count; every variable's
     /// moments must be present with its shape.
     pub fn load(&mut self, path: &Path, step: u64) -> Result<()> {
-        let bad = |reason: String| TrainError::Checkpoint {
-            path: path.to_owned(),
-            reason,
-        };
-        let tensors: std::collections::HashMap<String, Tensor> = Tensor::read_safetensors(path)
-            .map_err(|e| bad(e.to_string()))?
-            .into_iter()
-            .collect();
-        tch::no_grad(|| -> Result<()> {
-            for (i, (name, p)) in self.params.iter().enumerate() {
-                let mut slots = vec![("m", &mut self.m[i]), ("v", &mut self.v[i])];
-                if self.amsgrad {
-                    slots.push(("vmax", &mut self.vmax[i]));
-                }
-                for (kind, slot) in slots {
-                    let key = format!("{kind}.{name}");
-                    let t = tensors
-                        .get(&key)
-                        .ok_or_else(|| bad(format!("no `{key}`")))?;
-                    if t.size() != p.size() {
-                        return Err(bad(format!(
-                            "`{key}` has shape {:?}, the variable {:?}",
-                            t.size(),
-                            p.size()
-                        )));
-                    }
-                    slot.copy_(&t.to_kind(Kind::Float));
-                }
+        let names: Vec<&String> = self.params.iter().map(|(name, _)| name).collect();
+        let mut targets: Vec<(String, &mut Tensor)> = Vec::new();
+        let mut slots = vec![("m", &mut self.m), ("v", &mut self.v)];
+        if self.amsgrad {
+            slots.push(("vmax", &mut self.vmax));
+        }
+        for (kind, moments) in slots {
+            for (name, t) in names.iter().zip(moments.iter_mut()) {
+                targets.push((format!("{kind}.{name}"), t));
             }
-            Ok(())
-        })?;
+        }
+        crate::train::copy_from_safetensors(path, targets)?;
         self.step = step;
         Ok(())
     }

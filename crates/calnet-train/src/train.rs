@@ -428,6 +428,16 @@ pub fn save_vars(vs: &VarStore, path: &Path) -> Result<()> {
 
 /// Loads safetensors weights into the variables of `vs` by name, checking shapes.
 pub fn load_vars(vs: &VarStore, path: &Path) -> Result<()> {
+    let mut vars = vs.variables();
+    copy_from_safetensors(path, vars.iter_mut().map(|(name, var)| (name.clone(), var)))
+}
+
+/// Copies the tensors of a safetensors file into `targets` by name, without recording
+/// gradients; each must be present with its target's shape.
+pub(crate) fn copy_from_safetensors<'a>(
+    path: &Path,
+    targets: impl IntoIterator<Item = (String, &'a mut Tensor)>,
+) -> Result<()> {
     let bad = |reason: String| TrainError::Checkpoint {
         path: path.to_owned(),
         reason,
@@ -436,20 +446,19 @@ pub fn load_vars(vs: &VarStore, path: &Path) -> Result<()> {
         .map_err(|e| bad(e.to_string()))?
         .into_iter()
         .collect();
-    let mut vars = vs.variables();
     tch::no_grad(|| -> Result<()> {
-        for (name, var) in vars.iter_mut() {
+        for (key, target) in targets {
             let t = tensors
-                .get(name)
-                .ok_or_else(|| bad(format!("no `{name}`")))?;
-            if t.size() != var.size() {
+                .get(&key)
+                .ok_or_else(|| bad(format!("no `{key}`")))?;
+            if t.size() != target.size() {
                 return Err(bad(format!(
-                    "`{name}` has shape {:?}, the model {:?}",
+                    "`{key}` has shape {:?}, expected {:?}",
                     t.size(),
-                    var.size()
+                    target.size()
                 )));
             }
-            var.copy_(t);
+            target.copy_(&t.to_kind(target.kind()));
         }
         Ok(())
     })
