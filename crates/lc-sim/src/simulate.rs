@@ -43,7 +43,25 @@ pub struct SimConfig {
     /// Worker threads for [`simulate_to_dir`] (`None`: rayon's global pool). The output does
     /// not depend on it.
     pub threads: Option<usize>,
+    /// Lowest matched-filter SNR ([`Truth::snr`]) of a light curve with label 1 or of an
+    /// eclipsing class (planet, blend): a system below it is redrawn with a new magnitude,
+    /// so every such signal can be seen. 0 (the default) keeps every draw, the way a sky
+    /// survey holds binaries far below its noise.
+    pub min_snr: f64,
+    /// Redraw an eclipsing system (detached, semi-detached, blend, planet) until each
+    /// segment a classifier will see holds a primary eclipse on valid data: each run of
+    /// valid cadences between gaps over [`SEGMENT_GAP_DAYS`] with at least
+    /// [`SEGMENT_MIN_POINTS`] of them. Off by default: then one eclipse per sector suffices,
+    /// and a long-period binary can leave a whole orbit without one, which makes that
+    /// segment's label (the file's) untrue of what it shows.
+    pub eclipse_every_segment: bool,
 }
+
+/// Gap that ends a segment, in days: `lc-prep`'s (the reference's) split rule.
+pub const SEGMENT_GAP_DAYS: f64 = 0.75;
+
+/// Fewest valid cadences of a segment that `lc-prep` keeps (shorter ones give no input).
+pub const SEGMENT_MIN_POINTS: usize = 2000;
 
 impl Default for SimConfig {
     fn default() -> Self {
@@ -54,6 +72,8 @@ impl Default for SimConfig {
             blend_label: 0,
             tmag_range: (6.5, 13.5),
             threads: None,
+            min_snr: 0.0,
+            eclipse_every_segment: false,
         }
     }
 }
@@ -79,6 +99,7 @@ impl SimConfig {
             1.0,
             "0 or 1",
         )?;
+        check_range("min_snr", self.min_snr, 0.0, 1e6, "in [0, 1e6]")?;
         if self.classes.is_empty() {
             return Err(Error::EmptyClassSet("the class list is empty".into()));
         }
@@ -199,6 +220,34 @@ pub(crate) fn events_on_valid_rows(
     n
 }
 
+/// Valid-cadence masks of the segments a classifier will see (see
+/// [`SimConfig::eclipse_every_segment`]).
+fn segment_masks(time: &[f64], valid: &[bool]) -> Vec<Vec<bool>> {
+    let mut masks = Vec::new();
+    let mut current: Vec<usize> = Vec::new();
+    let mut flush = |rows: &mut Vec<usize>| {
+        if rows.len() >= SEGMENT_MIN_POINTS {
+            let mut m = vec![false; time.len()];
+            rows.iter().for_each(|&i| m[i] = true);
+            masks.push(m);
+        }
+        rows.clear();
+    };
+    for (i, (&t, &ok)) in time.iter().zip(valid).enumerate() {
+        if !(ok && t.is_finite()) {
+            continue;
+        }
+        if let Some(&last) = current.last() {
+            if t - time[last] > SEGMENT_GAP_DAYS {
+                flush(&mut current);
+            }
+        }
+        current.push(i);
+    }
+    flush(&mut current);
+    masks
+}
+
 /// Peak-to-peak amplitude and matched-filter SNR of a noiseless signal over valid rows.
 pub(crate) fn amplitude_and_snr(signal: &[f64], valid: &[bool], white: f64) -> (f64, f64) {
     let mut v: Vec<f64> = signal
@@ -215,6 +264,50 @@ pub(crate) fn amplitude_and_snr(signal: &[f64], valid: &[bool], white: f64) -> (
     let amp = (v[v.len() - 1] - v[0]) / med;
     let ss: f64 = v.iter().map(|s| (s - med) * (s - med)).sum();
     (amp, ss.sqrt() / (white * med))
+}
+
+/// Most systems drawn for one light curve in search of [`SimConfig::min_snr`]; the last
+/// draw is kept (and its SNR recorded) when none reaches it.
+const MAX_SNR_ATTEMPTS: usize = 200;
+
+/// Draws a system of `class` whose eclipses show: eclipsing classes need a primary event on
+/// valid data (a 30-d binary often has none in a sector) and, when `segments` is not empty,
+/// one in each of them. Returns the system and its number of primary events (for classes
+/// with a period). After 100 tries the last draw is kept.
+fn draw_visible<R: Rng>(
+    rng: &mut R,
+    class: Class,
+    w: Window,
+    obs: &Observation,
+    cadence_d: f64,
+    segments: &[Vec<bool>],
+) -> Result<(draw::Drawn, Option<u32>)> {
+    let eclipsing = matches!(
+        class,
+        Class::Detached | Class::SemiDetached | Class::Blend | Class::Planet
+    );
+    let mut drawn = draw::draw(rng, class, w)?;
+    let mut n_primary = None;
+    for _ in 0..100 {
+        let (Some(t0), Some(p)) = (drawn.truth.t0, drawn.truth.period_d) else {
+            break;
+        };
+        if !(eclipsing || class == Class::Contact || class == Class::Ellipsoidal) {
+            break;
+        }
+        let n = events_on_valid_rows(t0, p, &obs.time, &obs.flux_valid, cadence_d);
+        n_primary = Some(n);
+        let every_segment = || {
+            segments
+                .iter()
+                .all(|m| events_on_valid_rows(t0, p, &obs.time, m, cadence_d) > 0)
+        };
+        if !eclipsing || (n > 0 && every_segment()) {
+            break;
+        }
+        drawn = draw::draw(rng, class, w)?;
+    }
+    Ok((drawn, n_primary))
 }
 
 /// Simulates light curve `index` of the run `seed`. Identical for identical arguments,
@@ -247,28 +340,34 @@ pub fn simulate_one(cfg: &SimConfig, seed: u64, index: u64) -> Result<Simulated>
         class,
         Class::Detached | Class::SemiDetached | Class::Blend | Class::Planet
     );
-    // Eclipsing classes must show at least one primary event on valid data; redraw the
-    // system otherwise (a 30-d binary often has none in a sector).
-    let mut drawn = draw::draw(&mut rng, class, w)?;
-    let mut n_primary = None;
-    for _ in 0..100 {
-        let (Some(t0), Some(p)) = (drawn.truth.t0, drawn.truth.period_d) else {
-            break;
-        };
-        if !(eclipsing || class == Class::Contact || class == Class::Ellipsoidal) {
-            break;
+    let valid: Vec<bool> = obs
+        .flux_valid
+        .iter()
+        .zip(&obs.quality)
+        .map(|(&v, &q)| v && q == 0)
+        .collect();
+    let segments = if eclipsing && cfg.eclipse_every_segment {
+        segment_masks(&obs.time, &valid)
+    } else {
+        Vec::new()
+    };
+    let snr_applies = cfg.min_snr > 0.0 && (eclipsing || cfg.label(class) == 1);
+    // Redraws keep consuming the same stream, so a light curve still depends only on
+    // (seed, index); a configuration that asks for nothing redraws nothing and gives the
+    // same light curves as before these options existed.
+    let mut attempt = 0;
+    let (drawn, n_primary, tmag, noise, signal, amplitude, snr) = loop {
+        attempt += 1;
+        let (drawn, n_primary) = draw_visible(&mut rng, class, w, &obs, cadence_d, &segments)?;
+        let tmag = draw_tmag(&mut rng, cfg.tmag_range);
+        let noise = NoiseModel::draw(&mut rng, tmag, cfg.cadence_s);
+        let signal = drawn.signal.integrate(&obs.time, cadence_d);
+        let (amplitude, snr) = amplitude_and_snr(&signal, &valid, noise.white);
+        if !snr_applies || snr >= cfg.min_snr || attempt >= MAX_SNR_ATTEMPTS {
+            break (drawn, n_primary, tmag, noise, signal, amplitude, snr);
         }
-        let n = events_on_valid_rows(t0, p, &obs.time, &obs.flux_valid, cadence_d);
-        n_primary = Some(n);
-        if n > 0 || !eclipsing {
-            break;
-        }
-        drawn = draw::draw(&mut rng, class, w)?;
-    }
-    let tmag = draw_tmag(&mut rng, cfg.tmag_range);
-    let noise = NoiseModel::draw(&mut rng, tmag, cfg.cadence_s);
+    };
     let flux_e = tess::flux_from_tmag(tmag) * uniform(&mut rng, 0.93, 1.07);
-    let signal = drawn.signal.integrate(&obs.time, cadence_d);
     let (flux, flux_err) = noise.apply(&mut rng, &obs, &signal, flux_e);
     let tic = sim_tic(seed, index);
     let file = file_name(index, sector, tic, cfg.cadence_s);
@@ -289,13 +388,6 @@ pub fn simulate_one(cfg: &SimConfig, seed: u64, index: u64) -> Result<Simulated>
         file: file.clone(),
         path: None,
     };
-    let valid: Vec<bool> = obs
-        .flux_valid
-        .iter()
-        .zip(&obs.quality)
-        .map(|(&v, &q)| v && q == 0)
-        .collect();
-    let (amplitude, snr) = amplitude_and_snr(&signal, &valid, noise.white);
     let mut truth = drawn.truth;
     truth.file = file;
     truth.tic = tic;
@@ -483,5 +575,94 @@ mod tests {
         let p2p = d[d.len() / 2] * 1.4826 / 2f64.sqrt() / g[g.len() / 2];
         let want = s.truth.sigma_ppm * 1e-6;
         assert!((p2p / want - 1.0).abs() < 0.1, "{p2p} vs {want}");
+    }
+
+    /// Segments of a written light curve as `lc-prep` will cut them (valid, QUALITY 0, split
+    /// at gaps over 0.75 d, at least 2000 rows), by their times: written independently of
+    /// `segment_masks` on purpose.
+    fn segment_times(s: &Simulated) -> Vec<Vec<f64>> {
+        let t: Vec<f64> =
+            s.lc.time
+                .iter()
+                .zip(&s.lc.flux)
+                .zip(&s.lc.quality)
+                .filter(|((t, f), &q)| t.is_finite() && f.is_finite() && q == 0)
+                .map(|((&t, _), _)| t)
+                .collect();
+        let mut out: Vec<Vec<f64>> = vec![Vec::new()];
+        for (i, &x) in t.iter().enumerate() {
+            if i > 0 && x - t[i - 1] > 0.75 {
+                out.push(Vec::new());
+            }
+            out.last_mut().unwrap().push(x);
+        }
+        out.retain(|seg| seg.len() >= 2000);
+        out
+    }
+
+    fn eclipse_in(seg: &[f64], t0: f64, p: f64, cadence_d: f64) -> bool {
+        seg.iter()
+            .any(|&t| ((t - t0) / p - ((t - t0) / p).round()).abs() * p <= cadence_d)
+    }
+
+    #[test]
+    fn eclipse_every_segment_leaves_no_segment_without_an_eclipse() {
+        let base = SimConfig {
+            classes: vec![Class::Detached],
+            eb_fraction: 1.0,
+            ..Default::default()
+        };
+        let every = SimConfig {
+            eclipse_every_segment: true,
+            ..base.clone()
+        };
+        let cadence_d = base.cadence_s / 86_400.0;
+        let misses = |cfg: &SimConfig, i: u64| {
+            let s = simulate_one(cfg, 21, i).unwrap();
+            let (t0, p) = (s.truth.t0.unwrap(), s.truth.period_d.unwrap());
+            segment_times(&s)
+                .iter()
+                .filter(|seg| !eclipse_in(seg, t0, p, cadence_d))
+                .count()
+        };
+        // Without the option, some long-period binary leaves a segment without an eclipse
+        // (so the check below can fail); with it, none does.
+        assert!((0..40).any(|i| misses(&base, i) > 0));
+        for i in 0..40 {
+            assert_eq!(misses(&every, i), 0, "light curve {i}");
+        }
+    }
+
+    #[test]
+    fn min_snr_redraws_signals_below_it() {
+        let base = SimConfig {
+            classes: vec![Class::Detached, Class::Planet, Class::Rotator],
+            eb_fraction: 0.5,
+            tmag_range: (12.5, 13.5),
+            ..Default::default()
+        };
+        let strict = SimConfig {
+            min_snr: 40.0,
+            ..base.clone()
+        };
+        let snr = |cfg: &SimConfig, i: u64| {
+            let s = simulate_one(cfg, 8, i).unwrap().truth;
+            (s.class, s.snr)
+        };
+        assert!((0..30).any(|i| snr(&base, i).1 < 40.0));
+        for i in 0..30 {
+            let (class, v) = snr(&strict, i);
+            if class != "rotator" {
+                assert!(v >= 40.0, "light curve {i} ({class}): SNR {v}");
+            }
+        }
+        assert!(matches!(
+            SimConfig {
+                min_snr: -1.0,
+                ..base
+            }
+            .validate(),
+            Err(Error::OutOfRange { .. })
+        ));
     }
 }

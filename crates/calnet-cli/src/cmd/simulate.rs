@@ -46,6 +46,14 @@ pub struct Args {
     /// Faintest TESS magnitude drawn.
     #[arg(long, value_name = "T", default_value_t = 13.5)]
     pub tmag_max: f64,
+    /// Redraw EBs, blends and planets whose signal has a matched-filter SNR below S
+    /// (the `snr` column); 0 keeps all.
+    #[arg(long, value_name = "S", default_value_t = 0.0)]
+    pub min_snr: f64,
+    /// Redraw eclipsing systems until every segment (data between gaps over 0.75 d, at least
+    /// 2000 valid cadences) holds a primary eclipse, so each segment shows its file's label.
+    #[arg(long)]
+    pub eclipse_every_segment: bool,
     /// Worker threads [default: one per core].
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -64,6 +72,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         blend_label: args.blend_label,
         tmag_range: (args.tmag_min, args.tmag_max),
         threads: args.threads,
+        min_snr: args.min_snr,
+        eclipse_every_segment: args.eclipse_every_segment,
     };
     cfg.validate()?;
     let bar = if std::io::stderr().is_terminal() {
