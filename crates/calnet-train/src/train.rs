@@ -98,6 +98,11 @@ pub struct TrainConfig {
     pub folds: Option<(usize, usize)>,
     /// Weights of the classes (other, EB) in the loss; `None` weighs them equally.
     pub class_weights: Option<[f32; 2]>,
+    /// Weights to start from instead of the seeded initialisation: safetensors or a PyTorch
+    /// `.pth` state_dict (the published CALNet weights, to fine-tune them on new labels).
+    /// Read by a fresh run only; a resumed run continues from its checkpoint.
+    #[serde(default)]
+    pub init: Option<PathBuf>,
 }
 
 impl Default for TrainConfig {
@@ -114,6 +119,7 @@ impl Default for TrainConfig {
             val_fraction: 0.2,
             folds: None,
             class_weights: None,
+            init: None,
         }
     }
 }
@@ -293,6 +299,12 @@ pub fn train(
             config: config.clone(),
             ..old
         };
+    }
+
+    if resumed_after.is_none() {
+        if let Some(init) = &config.init {
+            calnet_model::load_into(vs, init, &calnet_model::STATE_DICT_KEYS)?;
+        }
     }
 
     let weights = config

@@ -220,3 +220,61 @@ fn reference_loss_and_class_weights_train_and_bad_sets_are_refused() {
     assert!(e.contains("no full batch"), "{e}");
     let _ = Kind::Float;
 }
+
+#[test]
+fn init_starts_from_the_given_weights() {
+    let _turn = TORCH_RNG.lock().unwrap_or_else(|e| e.into_inner());
+    tch::set_num_threads(1);
+    let data = synthetic(30, 64, 16, 1);
+    let dir = tempfile::tempdir().unwrap();
+    // A start no seeded initialisation gives: every weight 0.125.
+    let start = dir.path().join("start.safetensors");
+    let vs0 = nn::VarStore::new(Device::Cpu);
+    let _net0 = Tiny::new(&vs0, 64, 16);
+    tch::no_grad(|| {
+        for (_, mut v) in vs0.variables() {
+            let _ = v.fill_(0.125);
+        }
+    });
+    calnet_train::save_vars(&vs0, &start).unwrap();
+    // A learning rate so small that Adam's steps (about lr each) leave the start in place.
+    let tiny_steps = |init: Option<&Path>, out: &str| {
+        let vs = nn::VarStore::new(Device::Cpu);
+        let net = Tiny::new(&vs, 64, 16);
+        let cfg = TrainConfig {
+            epochs: 1,
+            lr: 1e-9,
+            init: init.map(Path::to_path_buf),
+            ..config()
+        };
+        train(
+            &net,
+            &vs,
+            &data,
+            &cfg,
+            &dir.path().join(out),
+            false,
+            &|_| {},
+        )
+        .map(|_| weights(&dir.path().join(out).join("last.safetensors")))
+    };
+    let far = |w: &[(String, Tensor)]| {
+        w.iter()
+            .map(|(_, t)| (t - 0.125).abs().max().double_value(&[]))
+            .fold(0.0, f64::max)
+    };
+    assert!(far(&tiny_steps(Some(&start), "init").unwrap()) < 1e-6);
+    assert!(far(&tiny_steps(None, "seeded").unwrap()) > 0.01);
+    // A file that does not fit the network is refused before any training.
+    let other = dir.path().join("other.safetensors");
+    Tensor::write_safetensors(
+        &[(
+            "lin.weight",
+            Tensor::zeros([2, 3], (Kind::Float, Device::Cpu)),
+        )],
+        &other,
+    )
+    .unwrap();
+    let err = tiny_steps(Some(&other), "bad").unwrap_err().to_string();
+    assert!(err.contains("other.safetensors"), "{err}");
+}

@@ -87,6 +87,10 @@ pub struct Args {
     /// Loss weights of the classes `OTHER,EB` (default equal).
     #[arg(long, value_name = "W0,W1", value_parser = parse_pair::<f32>)]
     pub class_weights: Option<(f32, f32)>,
+    /// Start from these weights (safetensors or .pth, e.g. the published ones) instead of a
+    /// seeded initialisation: fine-tuning.
+    #[arg(long, value_name = "FILE")]
+    pub init: Option<PathBuf>,
     /// Continue from OUT/checkpoint (same data and options; --epochs may grow).
     #[arg(long)]
     pub resume: bool,
@@ -239,6 +243,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         val_fraction: args.val_fraction,
         folds: args.fold,
         class_weights: args.class_weights.map(|(a, b)| [a, b]),
+        init: args.init.clone(),
     };
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("{}: cannot create", args.out.display()))?;
