@@ -245,6 +245,43 @@ fn same_seed_gives_identical_bytes_whatever_the_threads() {
     );
 }
 
+#[test]
+fn detectability_options_reach_the_labels_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("sim");
+    let d = dir.to_str().unwrap();
+    ok(&run(&[
+        "simulate",
+        "--n",
+        "12",
+        "--out",
+        d,
+        "--seed",
+        "5",
+        "--blend-label",
+        "1",
+        "--min-snr",
+        "50",
+        "--eclipse-every-segment",
+        "--tmag-min",
+        "12",
+        "--tmag-max",
+        "13.5",
+    ]));
+    let rows: Vec<Truth> = lc_sim::read_labels(&dir.join("labels.csv")).unwrap();
+    let checked: Vec<&Truth> = rows
+        .iter()
+        .filter(|r| r.label == 1 || r.class == "planet")
+        .collect();
+    assert!(!checked.is_empty());
+    for r in checked {
+        assert!(r.snr >= 50.0, "{}: {} with SNR {}", r.file, r.class, r.snr);
+    }
+    let bad = run(&["simulate", "--n", "1", "--out", d, "--min-snr=-3"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("min_snr"));
+}
+
 fn wasp126() -> PathBuf {
     PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
