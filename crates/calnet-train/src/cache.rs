@@ -160,7 +160,8 @@ impl FeatureCache {
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| TrainError::io(dir, e))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| TrainError::io(dir, e))?;
+    let mut tmp =
+        tess_io::atomic_temp_file(dir, ".", ".tmp").map_err(|e| TrainError::io(dir, e))?;
     tmp.write_all(bytes).map_err(|e| TrainError::io(path, e))?;
     tmp.persist(path)
         .map_err(|e| TrainError::io(path, e.error))?;

@@ -83,11 +83,7 @@ pub fn write_labels(path: &Path, rows: &[Truth]) -> Result<()> {
         path: path.to_path_buf(),
         source,
     };
-    let tmp = tempfile::Builder::new()
-        .prefix(".labels.")
-        .suffix(".csv.tmp")
-        .tempfile_in(dir)
-        .map_err(io)?;
+    let tmp = tess_io::atomic_temp_file(dir, ".labels.", ".csv.tmp").map_err(io)?;
     {
         let mut w = csv::Writer::from_writer(tmp.as_file());
         if rows.is_empty() {

@@ -44,7 +44,7 @@ pub use quality::{flags, MaskReport, ParseQualityMaskError, QualityMask};
 pub use read::{
     detect_product, read, read_metadata, FluxColumn, ParseFluxColumnError, ReadOptions, BTJD_ZERO,
 };
-pub use write::{write_spoc, APERTURE_SIDE};
+pub use write::{atomic_temp_file, write_spoc, APERTURE_SIDE};
 
 use std::path::PathBuf;
 

@@ -87,10 +87,7 @@ pub fn write_spoc(path: &Path, lc: &LightCurve) -> Result<(), Error> {
         path: path.to_path_buf(),
         source,
     };
-    let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".fits")
-        .tempfile_in(dir)
+    let tmp = atomic_temp_file(dir, &format!(".{name}."), ".fits")
         .map_err(io)?
         .into_temp_path();
     {
@@ -107,11 +104,7 @@ pub fn write_spoc(path: &Path, lc: &LightCurve) -> Result<(), Error> {
     }
     if gzip {
         // cfitsio reads .gz but writes it uncompressed, so compress here.
-        let mut gz = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".gz")
-            .tempfile_in(dir)
-            .map_err(io)?;
+        let mut gz = atomic_temp_file(dir, &format!(".{name}."), ".gz").map_err(io)?;
         let mut enc =
             flate2::write::GzEncoder::new(gz.as_file_mut(), flate2::Compression::default());
         std::io::copy(&mut std::fs::File::open(&tmp).map_err(io)?, &mut enc).map_err(io)?;
@@ -121,6 +114,38 @@ pub fn write_spoc(path: &Path, lc: &LightCurve) -> Result<(), Error> {
         tmp.persist(path).map_err(|e| io(e.error))?;
     }
     Ok(())
+}
+
+/// A temporary file in `dir` for an atomic write: write it, then
+/// [`persist`](tempfile::NamedTempFile::persist) it over the target (a rename, so readers see
+/// the old file or the new one, never half of one).
+///
+/// tempfile's own default mode is private (0600); this one is created with the mode
+/// `File::create` gives (0666 less the umask), so an output written atomically can be read by
+/// whoever could read one written directly.
+///
+/// ```
+/// use std::io::Write;
+/// let dir = tempfile::tempdir().unwrap();
+/// let mut tmp = tess_io::atomic_temp_file(dir.path(), ".table.", ".tmp").unwrap();
+/// tmp.write_all(b"tic,label\n").unwrap();
+/// tmp.persist(dir.path().join("table.csv")).unwrap();
+/// assert!(dir.path().join("table.csv").exists());
+/// ```
+pub fn atomic_temp_file(
+    dir: &Path,
+    prefix: &str,
+    suffix: &str,
+) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(prefix).suffix(suffix);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Given to open(2) as its mode, so the process umask still applies, as for File::create.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder.tempfile_in(dir)
 }
 
 fn check_lengths(path: &Path, lc: &LightCurve) -> Result<(), Error> {

@@ -219,6 +219,24 @@ fn write_spoc_gz_and_replace_existing_file() {
     assert_eq!(names, ["lc.fits", "lc.fits.gz"]);
 }
 
+/// Atomic writes go through a temporary file; the result must still get the mode a plain
+/// `File::create` gives (tempfile's own default, 0600, would hide outputs from other users).
+#[cfg(unix)]
+#[test]
+fn written_files_get_the_mode_of_a_plain_create() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let lc = awkward_light_curve();
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain.txt");
+    std::fs::File::create(&plain).unwrap();
+    for name in ["lc.fits", "lc.fits.gz"] {
+        let path = dir.path().join(name);
+        tess_io::write_spoc(&path, &lc).unwrap();
+        assert_eq!(mode(&path), mode(&plain), "{name}");
+    }
+}
+
 #[test]
 fn write_spoc_refuses_columns_of_unequal_length() {
     let mut lc = awkward_light_curve();
