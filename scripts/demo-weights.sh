@@ -22,6 +22,18 @@ TRAIN=(--batch 64 --device cpu --threads 2 --seed 42)
 simulate() { # DIR N SEED CADENCE
     [[ -f $1/labels.csv ]] || "$CALNET" simulate --out "$1" --n "$2" --seed "$3" --cadence "$4" "${SIM[@]}"
 }
+# Epochs a run folder has completed (0 if none): its checkpoint's state.json says.
+epochs_done() { # DIR
+    sed -n 's/^ *"epochs_done": *\([0-9]*\).*/\1/p' "$1/checkpoint/state.json" 2>/dev/null || true
+}
+# Train unless DIR has done its EPOCHS; resume after a kill.
+train() { # DIR EPOCHS ARGS...
+    local dir=$1 epochs=$2; shift 2
+    local done; done=$(epochs_done "$dir")
+    [[ ${done:-0} -ge $epochs ]] && return 0
+    local resume=(); [[ -n $done ]] && resume=(--resume)
+    "$CALNET" train --out "$dir" --epochs "$epochs" "${TRAIN[@]}" "$@" "${resume[@]}"
+}
 # One labels table from several: the first header, then every row.
 merge_labels() { # OUT IN...
     local out=$1; shift
@@ -37,11 +49,7 @@ simulate test200 300 14 200
 simulate train120 2600 11 120
 simulate train200 400 13 200
 merge_labels stage1-labels.csv train120/labels.csv train200/labels.csv
-if [[ ! -f stage1/last.safetensors ]]; then
-    resume=(); [[ -f stage1/checkpoint/state.json ]] && resume=(--resume)
-    "$CALNET" train --data train120 train200 --labels stage1-labels.csv --out stage1 --cache cache \
-        --epochs 30 "${TRAIN[@]}" "${resume[@]}"
-fi
+train stage1 30 --data train120 train200 --labels stage1-labels.csv --cache cache
 
 # Stage 2: 8,000 fresh light curves at 120 s + 2,000 at 200 s, 8 epochs from stage 1's best.
 for spec in "21 120" "22 120" "23 120" "24 120" "25 200"; do
@@ -56,11 +64,8 @@ mkdir -p stage2-features
 cat features2?/lc.csv > stage2-features/lc.csv
 cat features2?/gls.csv > stage2-features/gls.csv
 merge_labels stage2-features/labels.csv labels2?.csv
-if [[ ! -f stage2/last.safetensors ]]; then
-    resume=(); [[ -f stage2/checkpoint/state.json ]] && resume=(--resume)
-    "$CALNET" train --features stage2-features --labels stage2-features/labels.csv --out stage2 \
-        --init stage1/best.safetensors --epochs 8 --lr 5e-4 "${TRAIN[@]}" "${resume[@]}"
-fi
+train stage2 8 --features stage2-features --labels stage2-features/labels.csv \
+    --init stage1/best.safetensors --lr 5e-4
 
 # The shipped file is stage 2's LAST epoch, not its best-F1 one: docs/training.md says why.
 WEIGHTS=stage2/last.safetensors
