@@ -231,6 +231,7 @@ mod tests {
                 val: Some(m(1.1 / e as f64, 0.55 + 0.05 * e as f64)),
                 seconds: 1.0,
                 train_segments_per_s: 10.0,
+                lr: 1e-3,
             })
             .collect();
         let p = dir.path().join("curves.png");

@@ -1,5 +1,5 @@
 //! `calnet train` and `calnet evaluate` end to end on a small simulated set: outputs written,
-//! resume refused on other data, bad inputs reported with counts and exit code 1, a one-class
+//! a learning-rate schedule recorded, resume refused on other data, bad inputs reported with counts and exit code 1, a one-class
 //! set refused with exit code 2.
 
 use std::path::Path;
@@ -40,12 +40,16 @@ fn simulate_train_evaluate() {
         "1",
         "--batch",
         "4",
+        "--lr-schedule",
+        "cosine",
         "--device",
         "cpu",
         "--threads",
         "1",
     ]);
     assert!(o.status.success(), "{}", text(&o));
+    let metrics = std::fs::read_to_string(d.join("run/metrics.json")).unwrap();
+    assert!(metrics.contains("\"lr_schedule\": \"cosine\""), "{metrics}");
     for f in [
         "metrics.json",
         "metrics.csv",
@@ -123,5 +127,22 @@ fn simulate_train_evaluate() {
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("training needs EBs"), "{}", text(&o));
+    let o = calnet(&[
+        "train",
+        "--data",
+        &s("sim"),
+        "--labels",
+        &s("sim/labels.csv"),
+        "--out",
+        &s("run2"),
+        "--lr-schedule",
+        "step",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("expected constant or cosine"),
+        "{}",
+        text(&o)
+    );
     assert!(Path::new(&s("run1")).exists());
 }

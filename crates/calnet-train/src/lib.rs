@@ -39,7 +39,8 @@ pub use evaluate::{evaluate, Evaluation};
 pub use labels::{LabelKey, Labels};
 pub use metrics::{Confusion, Metrics};
 pub use train::{
-    load_vars, new_calnet, save_vars, train, EpochRecord, Loss, Network, TrainConfig, TrainOutcome,
+    load_vars, new_calnet, save_vars, train, EpochRecord, Loss, LrSchedule, Network, TrainConfig,
+    TrainOutcome,
 };
 
 pub use calnet_model::{self, tch, DeviceSpec};

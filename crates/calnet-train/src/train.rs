@@ -77,6 +77,52 @@ impl std::str::FromStr for Loss {
     }
 }
 
+/// How the learning rate changes from epoch to epoch (it stays fixed within an epoch).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LrSchedule {
+    /// The same rate every epoch, as the reference trains (default).
+    #[default]
+    Constant,
+    /// Cosine annealing over the run: epoch `e` of `E` (from 0) uses
+    /// `lr · (1 + cos(π e / E)) / 2`, from the full rate down towards zero. It settles the
+    /// weights where a constant rate leaves them moving between epochs.
+    Cosine,
+}
+
+impl LrSchedule {
+    /// The rate of epoch `epoch` (from 0) of an `epochs`-epoch run whose base rate is `lr`.
+    ///
+    /// ```
+    /// use calnet_train::LrSchedule;
+    /// assert_eq!(LrSchedule::Constant.lr_at(1e-3, 7, 10), 1e-3);
+    /// assert_eq!(LrSchedule::Cosine.lr_at(1e-3, 0, 10), 1e-3);
+    /// assert!((LrSchedule::Cosine.lr_at(1e-3, 5, 10) - 5e-4).abs() < 1e-12);
+    /// ```
+    pub fn lr_at(self, lr: f64, epoch: usize, epochs: usize) -> f64 {
+        match self {
+            LrSchedule::Constant => lr,
+            LrSchedule::Cosine => {
+                let x = epoch as f64 / epochs.max(1) as f64;
+                lr * 0.5 * (1.0 + (std::f64::consts::PI * x).cos())
+            }
+        }
+    }
+}
+
+impl std::str::FromStr for LrSchedule {
+    type Err = TrainError;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "constant" => Ok(LrSchedule::Constant),
+            "cosine" => Ok(LrSchedule::Cosine),
+            _ => Err(TrainError::Config(format!(
+                "learning-rate schedule `{s}`: expected constant or cosine"
+            ))),
+        }
+    }
+}
+
 /// Everything that shapes a training run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainConfig {
@@ -84,8 +130,11 @@ pub struct TrainConfig {
     pub epochs: usize,
     /// Segments per batch; the last incomplete batch of an epoch is dropped.
     pub batch_size: usize,
-    /// Adam's learning rate.
+    /// Adam's learning rate (of the first epoch, with a schedule).
     pub lr: f64,
+    /// How the learning rate changes over the epochs.
+    #[serde(default)]
+    pub lr_schedule: LrSchedule,
     /// Use AMSGrad (the reference does).
     pub amsgrad: bool,
     /// The loss.
@@ -113,6 +162,7 @@ impl Default for TrainConfig {
             epochs: 30,
             batch_size: 128,
             lr: 1e-3,
+            lr_schedule: LrSchedule::Constant,
             amsgrad: true,
             loss: Loss::Logits,
             seed: 42,
@@ -166,6 +216,9 @@ pub struct EpochRecord {
     pub seconds: f64,
     /// Training throughput, segments per second (training batches only).
     pub train_segments_per_s: f64,
+    /// The learning rate of the epoch (0 in records of runs older than the field).
+    #[serde(default)]
+    pub lr: f64,
 }
 
 /// The result of [`train`].
@@ -285,7 +338,10 @@ pub fn train(
             ));
         }
         let mut same = old.config.clone();
-        same.epochs = config.epochs;
+        if config.lr_schedule == LrSchedule::Constant {
+            // More epochs extend a constant-rate run; a schedule is fixed by its length.
+            same.epochs = config.epochs;
+        }
         if &same != config {
             return Err(refuse(format!(
                 "it was trained with other options: {:?}",
@@ -313,6 +369,7 @@ pub fn train(
     for epoch in state.epochs_done..config.epochs {
         let started = Instant::now();
         tch::manual_seed(split::epoch_seed(config.seed, epoch) as i64);
+        opt.lr = config.lr_schedule.lr_at(config.lr, epoch, config.epochs);
         let order = split::epoch_order(&train_idx, config.seed, epoch);
         let (mut scores, mut labels) = (Vec::new(), Vec::new());
         let mut loss_sum = 0.0;
@@ -358,6 +415,7 @@ pub fn train(
             val: val_m,
             seconds: started.elapsed().as_secs_f64(),
             train_segments_per_s: labels.len() as f64 / train_seconds.max(1e-9),
+            lr: opt.lr,
         };
         // Best: highest validation F1, then lowest validation loss; without validation, last.
         let score = val_m.map(|m| (m.f1, -m.loss.unwrap_or(f64::INFINITY)));

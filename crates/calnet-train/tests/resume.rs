@@ -5,7 +5,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
 use calnet_train::tch::{nn, nn::Module, Device, Kind, Tensor};
-use calnet_train::{train, DataFile, Dataset, Loss, Network, Progress, TrainConfig};
+use calnet_train::{train, DataFile, Dataset, Loss, LrSchedule, Network, Progress, TrainConfig};
 use rand::{Rng, SeedableRng};
 
 /// A small network with the same interface (and a dropout, so resume must restore its RNG).
@@ -277,4 +277,42 @@ fn init_starts_from_the_given_weights() {
     .unwrap();
     let err = tiny_steps(Some(&other), "bad").unwrap_err().to_string();
     assert!(err.contains("other.safetensors"), "{err}");
+}
+
+#[test]
+fn cosine_schedule_sets_each_epochs_rate_and_fixes_the_run_length() {
+    let _turn = TORCH_RNG.lock().unwrap_or_else(|e| e.into_inner());
+    tch::set_num_threads(1);
+    let data = synthetic(20, 32, 8, 4);
+    let dir = tempfile::tempdir().unwrap();
+    let vs = nn::VarStore::new(Device::Cpu);
+    let net = Tiny::new(&vs, 32, 8);
+    let cfg = TrainConfig {
+        epochs: 3,
+        lr_schedule: LrSchedule::Cosine,
+        ..config()
+    };
+    let out = train(&net, &vs, &data, &cfg, dir.path(), false, &|_| {}).unwrap();
+    let rates: Vec<f64> = out.history.iter().map(|r| r.lr).collect();
+    assert_eq!(rates[0], cfg.lr);
+    assert!(rates[1] < rates[0] && rates[2] < rates[1], "{rates:?}");
+    for (e, r) in rates.iter().enumerate() {
+        assert_eq!(*r, LrSchedule::Cosine.lr_at(cfg.lr, e, 3));
+    }
+    let json = std::fs::read_to_string(dir.path().join("metrics.json")).unwrap();
+    assert!(json.contains("\"lr_schedule\": \"cosine\""), "{json}");
+
+    // A longer run would have annealed the finished epochs differently: refused.
+    let longer = TrainConfig {
+        epochs: 5,
+        ..cfg.clone()
+    };
+    let e = train(&net, &vs, &data, &longer, dir.path(), true, &|_| {})
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("other options"), "{e}");
+    // The same length resumes (nothing left to do).
+    let again = train(&net, &vs, &data, &cfg, dir.path(), true, &|_| {}).unwrap();
+    assert_eq!(again.resumed_after, Some(3));
+    assert_eq!(again.history.len(), 3);
 }

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use calnet::calnet_train::{
-    self as ct, lc_prep, tch, Dataset, DeviceSpec, FeatureCache, Labels, Loss, Progress,
-    TrainConfig,
+    self as ct, lc_prep, tch, Dataset, DeviceSpec, FeatureCache, Labels, Loss, LrSchedule,
+    Progress, TrainConfig,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -68,6 +68,10 @@ pub struct Args {
     /// Adam's learning rate (AMSGrad).
     #[arg(long, value_name = "X", default_value_t = 1e-3)]
     pub lr: f64,
+    /// constant (as the reference) or cosine (annealed from --lr towards 0 over the epochs;
+    /// --resume then needs the same --epochs).
+    #[arg(long, value_name = "S", default_value = "constant")]
+    pub lr_schedule: LrSchedule,
     /// Where to train: auto, cpu, cuda or cuda:N.
     #[arg(long, value_name = "D", default_value = "auto")]
     pub device: DeviceSpec,
@@ -91,7 +95,8 @@ pub struct Args {
     /// seeded initialisation: fine-tuning.
     #[arg(long, value_name = "FILE")]
     pub init: Option<PathBuf>,
-    /// Continue from OUT/checkpoint (same data and options; --epochs may grow).
+    /// Continue from OUT/checkpoint (same data and options; --epochs may grow with a constant
+    /// learning rate).
     #[arg(long)]
     pub resume: bool,
     /// Feature cache folder [default: OUT/feature-cache].
@@ -237,6 +242,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         epochs: args.epochs,
         batch_size: args.batch,
         lr: args.lr,
+        lr_schedule: args.lr_schedule,
         amsgrad: true,
         loss: args.loss,
         seed: args.seed,
@@ -249,8 +255,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("{}: cannot create", args.out.display()))?;
     let (vs, net) = ct::new_calnet(device, args.seed);
     eprintln!(
-        "training on {device:?}: {} epochs, batch {}, lr {}, loss {:?}",
-        config.epochs, config.batch_size, config.lr, config.loss
+        "training on {device:?}: {} epochs, batch {}, lr {} ({:?}), loss {:?}",
+        config.epochs, config.batch_size, config.lr, config.lr_schedule, config.loss
     );
     let batch_bar = bar(0, "epoch");
     let out = args.out.clone();
