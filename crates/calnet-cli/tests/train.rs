@@ -1,6 +1,6 @@
 //! `calnet train` and `calnet evaluate` end to end on a small simulated set: outputs written,
-//! a learning-rate schedule recorded, resume refused on other data, bad inputs reported with counts and exit code 1, a one-class
-//! set refused with exit code 2.
+//! a learning-rate schedule recorded, resume refused on other data, bad inputs reported with
+//! counts and exit code 1, a one-class set or an unknown schedule refused with exit code 2.
 
 use std::path::Path;
 use std::process::{Command, Output};
