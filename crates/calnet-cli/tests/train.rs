@@ -25,28 +25,34 @@ fn simulate_train_evaluate() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let s = |p: &str| d.join(p).to_str().unwrap().to_string();
+    // `calnet train` on the simulated folder with a labels file into an output folder: one
+    // quick epoch on the CPU, then `extra`.
+    let train = |labels: &str, out: &str, extra: &[&str]| {
+        let (sim, labels, out) = (s("sim"), s(labels), s(out));
+        let mut args = vec![
+            "train",
+            "--data",
+            &sim,
+            "--labels",
+            &labels,
+            "--out",
+            &out,
+            "--epochs",
+            "1",
+            "--batch",
+            "4",
+            "--device",
+            "cpu",
+            "--threads",
+            "1",
+        ];
+        args.extend_from_slice(extra);
+        calnet(&args)
+    };
     let o = calnet(&["simulate", "--n", "16", "--seed", "5", "--out", &s("sim")]);
     assert!(o.status.success(), "{}", text(&o));
 
-    let o = calnet(&[
-        "train",
-        "--data",
-        &s("sim"),
-        "--labels",
-        &s("sim/labels.csv"),
-        "--out",
-        &s("run"),
-        "--epochs",
-        "1",
-        "--batch",
-        "4",
-        "--lr-schedule",
-        "cosine",
-        "--device",
-        "cpu",
-        "--threads",
-        "1",
-    ]);
+    let o = train("sim/labels.csv", "run", &["--lr-schedule", "cosine"]);
     assert!(o.status.success(), "{}", text(&o));
     let metrics = std::fs::read_to_string(d.join("run/metrics.json")).unwrap();
     assert!(metrics.contains("\"lr_schedule\": \"cosine\""), "{metrics}");
@@ -110,34 +116,10 @@ fn simulate_train_evaluate() {
         .map(|(_, l)| format!("{l}\n"))
         .collect();
     std::fs::write(d.join("eb-only.csv"), one).unwrap();
-    let o = calnet(&[
-        "train",
-        "--data",
-        &s("sim"),
-        "--labels",
-        &s("eb-only.csv"),
-        "--out",
-        &s("run1"),
-        "--epochs",
-        "1",
-        "--batch",
-        "4",
-        "--device",
-        "cpu",
-    ]);
+    let o = train("eb-only.csv", "run1", &[]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("training needs EBs"), "{}", text(&o));
-    let o = calnet(&[
-        "train",
-        "--data",
-        &s("sim"),
-        "--labels",
-        &s("sim/labels.csv"),
-        "--out",
-        &s("run2"),
-        "--lr-schedule",
-        "step",
-    ]);
+    let o = train("sim/labels.csv", "run2", &["--lr-schedule", "step"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(
         text(&o).contains("expected constant or cosine"),
