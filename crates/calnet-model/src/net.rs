@@ -4,7 +4,7 @@
 //! branches count the parameter-free layers (ReLU, MaxPool) as PyTorch does, so VarStore
 //! names are exactly the state_dict keys.
 
-use tch::nn::{self, Module, RNN};
+use tch::nn::{self, Module};
 use tch::Tensor;
 
 /// Values of the light-curve input per segment.
@@ -146,14 +146,87 @@ impl Module for Branch {
     }
 }
 
-fn lstm(p: nn::Path, input: i64, hidden: i64) -> nn::LSTM {
-    let cfg = nn::RNNConfig {
-        num_layers: 2,
-        batch_first: true,
-        train: false,
-        ..Default::default()
-    };
-    nn::lstm(p, input, hidden, cfg)
+/// PyTorch's `nn.LSTM(input, hidden, num_layers=2, batch_first=True)`, over a whole sequence
+/// from a zero state.
+///
+/// tch's `nn::LSTM` fixes the training flag when it is built, and cuDNN refuses the backward pass
+/// of an LSTM run in inference mode (and keeps no workspace for it), so the flag comes with each
+/// call here, as `self.training` does in PyTorch. The variables are tch's own (names and
+/// initialisation), so the state_dict keys and the seeded initial weights stay as they were.
+#[derive(Debug)]
+struct Lstm {
+    /// Per layer: `weight_ih`, `weight_hh`, `bias_ih`, `bias_hh`, the order `torch.lstm` takes.
+    weights: Vec<Tensor>,
+    input: i64,
+    hidden: i64,
+}
+
+impl Lstm {
+    const LAYERS: i64 = 2;
+
+    fn new(p: nn::Path, input: i64, hidden: i64) -> Self {
+        let cfg = nn::RNNConfig {
+            num_layers: Self::LAYERS,
+            batch_first: true,
+            ..Default::default()
+        };
+        nn::lstm(&p, input, hidden, cfg);
+        let weights = (0..Self::LAYERS)
+            .flat_map(|l| {
+                ["weight_ih", "weight_hh", "bias_ih", "bias_hh"].map(|w| format!("{w}_l{l}"))
+            })
+            .map(|name| {
+                p.get(&name)
+                    .unwrap_or_else(|| panic!("tch's LSTM created no variable {name}"))
+            })
+            .collect();
+        Lstm {
+            weights,
+            input,
+            hidden,
+        }
+    }
+
+    /// On cuDNN, puts the weights into the one buffer its LSTM kernel reads (the variables
+    /// become views of it); elsewhere nothing. PyTorch's `flatten_parameters`.
+    fn flatten(&self) {
+        if self.weights[0].device().is_cuda() && tch::Cuda::cudnn_is_available() {
+            // LSTM is cuDNN mode 2; 4 tensors per layer; no projection, one direction.
+            // The variables now view the returned buffer, which they keep alive.
+            let _buffer = tch::no_grad(|| {
+                Tensor::internal_cudnn_rnn_flatten_weight(
+                    &self.weights,
+                    4,
+                    self.input,
+                    2,
+                    self.hidden,
+                    0,
+                    Self::LAYERS,
+                    true,
+                    false,
+                )
+            });
+        }
+    }
+
+    /// The outputs `[B, T, hidden]` of the last layer for `x: [B, T, input]`.
+    fn seq(&self, x: &Tensor, train: bool) -> Tensor {
+        let state = Tensor::zeros(
+            [Self::LAYERS, x.size()[0], self.hidden],
+            (x.kind(), x.device()),
+        );
+        let (out, _, _) = x.lstm(
+            &[&state, &state],
+            &self.weights.iter().collect::<Vec<_>>(),
+            true,
+            Self::LAYERS,
+            0.0,
+            train,
+            false,
+            true,
+        );
+        out
+    }
 }
 
 /// CALNet: a light-curve branch and a periodogram branch (CNN + CBAM + LSTM each), summed and
@@ -173,9 +246,9 @@ fn lstm(p: nn::Path, input: i64, hidden: i64) -> nn::LSTM {
 #[derive(Debug)]
 pub struct CalNet {
     lcbranch: Branch,
-    lstm1: nn::LSTM,
+    lstm1: Lstm,
     glsbranch: Branch,
-    lstm2: nn::LSTM,
+    lstm2: Lstm,
     fc2_0: nn::Linear,
     fc2_3: nn::Linear,
 }
@@ -185,34 +258,44 @@ impl CalNet {
     pub fn new(p: &nn::Path) -> Self {
         CalNet {
             lcbranch: Branch::new(p / "lcbranch", &[1, 64, 128, 256], &[true, true, false]),
-            lstm1: lstm(p / "lstm1", 256, 128),
+            lstm1: Lstm::new(p / "lstm1", 256, 128),
             glsbranch: Branch::new(p / "glsbranch", &[1, 32, 64], &[true, true]),
-            lstm2: lstm(p / "lstm2", 64, 64),
+            lstm2: Lstm::new(p / "lstm2", 64, 64),
             fc2_0: nn::linear(p / "fc2" / 0, 62 * 128, 1024, Default::default()),
             fc2_3: nn::linear(p / "fc2" / 3, 1024, 2, Default::default()),
         }
     }
 
     /// The `[B, 7936]` sum of the two branches' LSTM outputs that enters the dense head, for
-    /// `x1: [B, 1, 4000]` (light curve) and `x2: [B, 1, 1000]` (periodogram).
-    pub fn fused(&self, x1: &Tensor, x2: &Tensor) -> Tensor {
+    /// `x1: [B, 1, 4000]` (light curve) and `x2: [B, 1, 1000]` (periodogram); `train` as in
+    /// [`CalNet::forward_t`].
+    pub fn fused(&self, x1: &Tensor, x2: &Tensor, train: bool) -> Tensor {
         let x1 = self.lcbranch.forward(x1).permute([0, 2, 1]);
-        let (x1, _) = self.lstm1.seq(&x1);
+        let x1 = self.lstm1.seq(&x1, train);
         let x1 = x1.flatten(1, -1);
         let x2 = self.glsbranch.forward(x2).permute([0, 2, 1]);
-        let (x2, _) = self.lstm2.seq(&x2);
+        let x2 = self.lstm2.seq(&x2, train);
         // The periodogram branch gives 62 x 64 values, half the light curve's: the reference
         // tiles it twice to add them.
         let x2 = x2.flatten(1, -1).repeat([1, 2]);
         x1 + x2
     }
 
+    /// Lays the LSTM weights out as cuDNN reads them, after the variables moved to a CUDA device
+    /// (`VarStore::set_device`); without it every call compacts them again and libtorch warns.
+    /// Does nothing on the CPU. PyTorch's `nn.LSTM.flatten_parameters`.
+    pub fn flatten_parameters(&self) {
+        self.lstm1.flatten();
+        self.lstm2.flatten();
+    }
+
     /// Logits `[B, 2]` (column 1 is the EB class) of `x1: [B, 1, 4000]` (light curve) and
-    /// `x2: [B, 1, 1000]` (periodogram). `train` turns dropout on.
+    /// `x2: [B, 1, 1000]` (periodogram). `train` turns dropout on and runs the LSTMs in training
+    /// mode (on cuDNN, only that mode can be differentiated; on the CPU it changes nothing).
     pub fn forward_t(&self, x1: &Tensor, x2: &Tensor, train: bool) -> Tensor {
         let h = self
             .fc2_0
-            .forward(&self.fused(x1, x2))
+            .forward(&self.fused(x1, x2, train))
             .sigmoid()
             .dropout(0.5, train);
         self.fc2_3.forward(&h)

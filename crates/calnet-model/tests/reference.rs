@@ -56,7 +56,7 @@ fn assert_matches_softmax(c: &Classifier, r: &Reference) {
         "p(EB) barely depends on the input: {spread}"
     );
     // The branches, the whole softmax and the logits, through the network directly.
-    let fused = tch::no_grad(|| c.net().fused(&r.expected["x1"], &r.expected["x2"]));
+    let fused = tch::no_grad(|| c.net().fused(&r.expected["x1"], &r.expected["x2"], false));
     assert!(
         max_abs_diff(&fused, &r.expected["fused"]) <= 1e-5,
         "fused branches differ"

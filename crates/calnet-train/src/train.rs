@@ -46,10 +46,17 @@ impl Network for calnet_model::CalNet {
 }
 
 /// A freshly initialised CALNet on `device`, its initial weights drawn from `seed`.
+///
+/// The weights are drawn on the CPU and then moved, so a seed gives the same initial network on
+/// every device (CUDA's generator would draw other numbers from the same seed).
 pub fn new_calnet(device: Device, seed: u64) -> (VarStore, calnet_model::CalNet) {
     tch::manual_seed(seed as i64);
-    let vs = VarStore::new(device);
+    let mut vs = VarStore::new(Device::Cpu);
     let net = calnet_model::CalNet::new(&vs.root());
+    if device != Device::Cpu {
+        vs.set_device(device);
+        net.flatten_parameters();
+    }
     (vs, net)
 }
 
