@@ -4,7 +4,8 @@
 #
 #   scripts/gpu-scale.sh WORKDIR [N120] [N200] [EPOCHS]     (defaults 13000, 3000 and 20)
 #
-# About 5 minutes on one H200 with 16 cores, 31 GB of disk. CALNET as in gpu-check.sh.
+# 171 s on one H200 with 16 cores (2026-11-26); about 32 GB of disk (1.9 MB per light curve).
+# CALNET as in gpu-check.sh.
 set -euo pipefail
 [[ $# -ge 1 && $# -le 4 ]] || { echo "usage: $0 WORKDIR [N120] [N200] [EPOCHS]" >&2; exit 2; }
 CALNET=$(realpath "${CALNET:-$(dirname "$0")/../target/release/calnet}")
