@@ -8,6 +8,9 @@ use std::process::{Command, Output};
 
 use calnet::calnet_model::tch::Tensor;
 
+mod common;
+use common::{calnet, CPU_ONE_THREAD};
+
 const PYTHON: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../.venv/bin/python");
 const SCRIPT: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -56,13 +59,6 @@ fn rows(t: &Tensor, names: &[&str]) -> String {
     s
 }
 
-fn calnet(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_calnet"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 fn classify(features: &Path, weights: &Path, out: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
         "classify",
@@ -72,11 +68,8 @@ fn classify(features: &Path, weights: &Path, out: &Path, extra: &[&str]) -> Outp
         weights.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
-        "--device",
-        "cpu",
-        "--threads",
-        "1",
     ];
+    args.extend_from_slice(&CPU_ONE_THREAD);
     args.extend_from_slice(extra);
     calnet(&args)
 }
@@ -214,7 +207,7 @@ fn bad_weights_and_device_are_usage_errors() {
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("w.pth: not a weights file"));
-    let o = calnet(&[
+    let o = calnet([
         "classify",
         "--features",
         "x",

@@ -15,6 +15,9 @@ use std::time::{Duration, Instant};
 
 use calnet::calnet_model::{self, tch, CalNet};
 
+mod common;
+use common::calnet;
+
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/lc");
 
 /// Random weights, the same in every test (seeded).
@@ -54,13 +57,6 @@ fn classify_args(inputs: &[&Path], weights: &Path, out: &Path, extra: &[&str]) -
     }
     args.extend(extra.iter().map(|s| s.to_string()));
     args
-}
-
-fn calnet(args: &[String]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_calnet"))
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 /// Every output file of a run folder (the journal, whose line order follows completion, aside)
@@ -112,7 +108,7 @@ fn killed_and_restarted_runs_end_identical_to_a_clean_run() {
     let w = weights(tmp.path());
     let inputs = [Path::new(FIXTURES)];
     let clean = tmp.path().join("clean");
-    let o = calnet(&classify_args(&inputs, &w, &clean, &[]));
+    let o = calnet(classify_args(&inputs, &w, &clean, &[]));
     assert!(o.status.success(), "{}", text(&o));
     let reference = outputs(&clean);
     assert!(reference.keys().any(|k| k.starts_with("sheets/")));
@@ -190,7 +186,7 @@ fn shards_merge_into_exactly_the_single_run() {
     let w = weights(tmp.path());
     let inputs = [Path::new(FIXTURES)];
     let single = tmp.path().join("single");
-    let o = calnet(&classify_args(&inputs, &w, &single, &[]));
+    let o = calnet(classify_args(&inputs, &w, &single, &[]));
     assert!(o.status.success(), "{}", text(&o));
 
     let parts: Vec<PathBuf> = (1..=3)
@@ -198,7 +194,7 @@ fn shards_merge_into_exactly_the_single_run() {
         .collect();
     for (k, dir) in parts.iter().enumerate() {
         let shard = format!("{}/3", k + 1);
-        let o = calnet(&classify_args(&inputs, &w, dir, &["--shard", &shard]));
+        let o = calnet(classify_args(&inputs, &w, dir, &["--shard", &shard]));
         assert!(o.status.success(), "{}", text(&o));
         assert!(String::from_utf8_lossy(&o.stdout).contains(&format!("(shard {shard})")));
     }
@@ -211,7 +207,7 @@ fn shards_merge_into_exactly_the_single_run() {
     assert_same(&outputs(&single), &outputs(&merged));
 
     // The merged folder is a finished run: classify into it resumes everything.
-    let o = calnet(&classify_args(&inputs, &w, &merged, &[]));
+    let o = calnet(classify_args(&inputs, &w, &merged, &[]));
     assert!(o.status.success(), "{}", text(&o));
     assert!(
         String::from_utf8_lossy(&o.stdout).contains("9 files (9 resumed)"),
@@ -249,7 +245,7 @@ fn a_broken_file_never_stops_the_run() {
     let bytes = std::fs::read(Path::new(FIXTURES).join(good)).unwrap();
     std::fs::write(data.join("b_truncated.fits"), &bytes[..bytes.len() / 2]).unwrap();
     let out = tmp.path().join("out");
-    let o = calnet(&classify_args(&[&data], &w, &out, &[]));
+    let o = calnet(classify_args(&[&data], &w, &out, &[]));
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("a_not_fits.fits: "), "{stderr}");

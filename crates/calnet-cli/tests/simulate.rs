@@ -8,12 +8,8 @@ use std::process::{Command, Output};
 use calnet::lc_sim::{self, Truth};
 use calnet::tess_io;
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_calnet"))
-        .args(args)
-        .output()
-        .expect("running calnet")
-}
+mod common;
+use common::calnet;
 
 fn ok(out: &Output) {
     assert!(
@@ -25,7 +21,7 @@ fn ok(out: &Output) {
 
 fn simulate(dir: &Path, seed: &str, threads: &str) {
     let d = dir.to_str().unwrap();
-    ok(&run(&[
+    ok(&calnet([
         "simulate",
         "--n",
         "20",
@@ -170,7 +166,7 @@ fn simulate_writes_readable_files_that_match_their_labels() {
     );
 
     // `calnet inspect` reads every file.
-    ok(&run(&["inspect", dir.to_str().unwrap()]));
+    ok(&calnet(["inspect", dir.to_str().unwrap()]));
     // astropy reads them too, with the same TIC, sector, rows and flux as tess_io.
     let python = PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -250,7 +246,7 @@ fn detectability_options_reach_the_labels_table() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("sim");
     let d = dir.to_str().unwrap();
-    ok(&run(&[
+    ok(&calnet([
         "simulate",
         "--n",
         "12",
@@ -277,7 +273,7 @@ fn detectability_options_reach_the_labels_table() {
     for r in checked {
         assert!(r.snr >= 50.0, "{}: {} with SNR {}", r.file, r.class, r.snr);
     }
-    let bad = run(&["simulate", "--n", "1", "--out", d, "--min-snr=-3"]);
+    let bad = calnet(["simulate", "--n", "1", "--out", d, "--min-snr=-3"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("min_snr"));
 }
@@ -307,7 +303,7 @@ fn inject_multiplies_the_binary_into_the_real_rows() {
         "--depth",
         "0.05",
     ];
-    ok(&run(&args));
+    ok(&calnet(args));
     let rows = lc_sim::read_labels(&out.join("labels.csv")).unwrap();
     assert_eq!(rows.len(), 1);
     let r = &rows[0];
@@ -342,8 +338,8 @@ fn inject_multiplies_the_binary_into_the_real_rows() {
     // A second seed adds a row; rerunning the first replaces its row.
     let mut again = args.to_vec();
     again[4] = "4";
-    ok(&run(&again));
-    ok(&run(&args));
+    ok(&calnet(again));
+    ok(&calnet(args));
     assert_eq!(
         lc_sim::read_labels(&out.join("labels.csv")).unwrap().len(),
         2
@@ -361,14 +357,14 @@ fn impossible_parameters_are_refused_with_a_reason() {
         ("--period", "0", "period"),
         ("--ecc", "1.0", "eccentricity"),
     ] {
-        let o = run(&["inject", "--into", real, "--out", out, flag, value]);
+        let o = calnet(["inject", "--into", real, "--out", out, flag, value]);
         assert_eq!(o.status.code(), Some(2), "{flag} {value}");
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(err.contains(word), "{flag} {value}: {err}");
     }
-    let o = run(&["simulate", "--n", "1", "--out", out, "--cadence", "60"]);
+    let o = calnet(["simulate", "--n", "1", "--out", out, "--cadence", "60"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("cadence"));
-    let o = run(&["simulate", "--n", "1", "--out", out, "--classes", "quasar"]);
+    let o = calnet(["simulate", "--n", "1", "--out", out, "--classes", "quasar"]);
     assert_eq!(o.status.code(), Some(2));
 }

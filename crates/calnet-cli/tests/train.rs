@@ -3,14 +3,10 @@
 //! counts and exit code 1, a one-class set or an unknown schedule refused with exit code 2.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn calnet(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_calnet"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+mod common;
+use common::{calnet, CPU_ONE_THREAD};
 
 fn text(o: &Output) -> String {
     format!(
@@ -30,26 +26,14 @@ fn simulate_train_evaluate() {
     let train = |labels: &str, out: &str, extra: &[&str]| {
         let (sim, labels, out) = (s("sim"), s(labels), s(out));
         let mut args = vec![
-            "train",
-            "--data",
-            &sim,
-            "--labels",
-            &labels,
-            "--out",
-            &out,
-            "--epochs",
-            "1",
-            "--batch",
-            "4",
-            "--device",
-            "cpu",
-            "--threads",
-            "1",
+            "train", "--data", &sim, "--labels", &labels, "--out", &out, "--epochs", "1",
+            "--batch", "4",
         ];
+        args.extend_from_slice(&CPU_ONE_THREAD);
         args.extend_from_slice(extra);
         calnet(&args)
     };
-    let o = calnet(&["simulate", "--n", "16", "--seed", "5", "--out", &s("sim")]);
+    let o = calnet(["simulate", "--n", "16", "--seed", "5", "--out", &s("sim")]);
     assert!(o.status.success(), "{}", text(&o));
 
     let o = train("sim/labels.csv", "run", &["--lr-schedule", "cosine"]);
@@ -77,21 +61,24 @@ fn simulate_train_evaluate() {
     let rest = row.split_once(',').unwrap().1;
     labels.push_str(&format!("gone.fits,{rest}\nbroken.fits,{rest}\n"));
     std::fs::write(d.join("labels2.csv"), labels).unwrap();
-    let o = calnet(&[
+    let (weights, sim, labels, eval) = (
+        s("run/best.safetensors"),
+        s("sim"),
+        s("labels2.csv"),
+        s("eval"),
+    );
+    let evaluate = [
         "evaluate",
         "--weights",
-        &s("run/best.safetensors"),
+        &weights,
         "--data",
-        &s("sim"),
+        &sim,
         "--labels",
-        &s("labels2.csv"),
+        &labels,
         "--out",
-        &s("eval"),
-        "--device",
-        "cpu",
-        "--threads",
-        "1",
-    ]);
+        &eval,
+    ];
+    let o = calnet(evaluate.iter().chain(&CPU_ONE_THREAD));
     let log = text(&o);
     assert_eq!(o.status.code(), Some(1), "{log}");
     assert!(log.contains("broken.fits:"), "{log}");
