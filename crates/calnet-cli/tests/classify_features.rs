@@ -159,14 +159,14 @@ fn bad_feature_files_name_the_line() {
     let (code, err) = bad_input(&w, &lc2, &row("a", 1000, "0.1"));
     assert_eq!(code, Some(2));
     assert!(
-        err.contains("gls.csv: ends after 1 rows") && err.contains("line 2"),
+        err.contains("gls.csv: line 1: ends after 1 rows") && err.contains("(line 2)"),
         "{err}"
     );
     // Names differ.
     let (code, err) = bad_input(&w, &lc2, &(row("a", 1000, "0.1") + &row("c", 1000, "0.1")));
     assert_eq!(code, Some(2));
     assert!(
-        err.contains("lc.csv: line 2: name `b`") && err.contains("`c`"),
+        err.contains("lc.csv: line 2: row `b`") && err.contains("`c`"),
         "{err}"
     );
     // Wrong number of values.

@@ -94,6 +94,50 @@ fn simulate_train_evaluate() {
         assert!(d.join("eval").join(f).exists(), "{f} missing");
     }
 
+    // Segments are numbered as `calnet classify` numbers them (skipped ones count), and get
+    // the same p(EB) from the same weights.
+    let (classified, weights) = (s("classified"), s("run/best.safetensors"));
+    let args = [
+        "classify",
+        &sim,
+        "--weights",
+        &weights,
+        "--out",
+        &classified,
+        "--plots",
+        "none",
+    ];
+    let o = calnet(args.iter().chain(&CPU_ONE_THREAD));
+    assert_eq!(o.status.code(), Some(1), "broken.fits fails: {}", text(&o));
+    let p_eb = |path: &str, p_column: usize| -> Vec<(String, String, f64)> {
+        let text = std::fs::read_to_string(d.join(path)).unwrap();
+        let mut rows: Vec<(String, String, f64)> = text
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                let name = Path::new(f[0]).file_name().unwrap().to_string_lossy();
+                let segment = if p_column == 3 { f[1] } else { f[3] };
+                (
+                    name.into_owned(),
+                    segment.to_string(),
+                    f[p_column].parse().unwrap(),
+                )
+            })
+            .collect();
+        rows.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        rows
+    };
+    let (evaluated, classified) = (
+        p_eb("eval/segments.csv", 3),
+        p_eb("classified/segments.csv", 7),
+    );
+    assert_eq!(evaluated.len(), classified.len());
+    for (e, c) in evaluated.iter().zip(&classified) {
+        assert_eq!((&e.0, &e.1), (&c.0, &c.1));
+        assert!((e.2 - c.2).abs() < 1e-5, "{e:?} against {c:?}");
+    }
+
     // One class only: refused with a clear message and exit code 2.
     let first = std::fs::read_to_string(d.join("sim/labels.csv")).unwrap();
     let one: String = first

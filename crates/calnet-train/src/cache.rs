@@ -4,7 +4,7 @@
 //! bytes and of the feature source's fingerprint (its whole configuration): editing a file or
 //! changing any feature parameter gives a new entry, and a renamed file keeps its entry. Each
 //! entry holds `lc` `[n, lc_len]` and `gls` `[n, 1000]` in float32, and in its metadata the TIC,
-//! sector and the reasons of skipped segments. Entries are written to a temporary file then
+//! sector, the segments' numbers and the reasons of skipped segments. Entries are written to a temporary file then
 //! renamed, so a killed run never leaves a half-written entry; an unreadable entry is computed
 //! again.
 
@@ -20,6 +20,10 @@ use crate::error::{Result, TrainError};
 /// Model inputs of one segment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SegmentFeatures {
+    /// The segment's number in its light curve (`lc_prep`'s segment index: gaps split the
+    /// light curve into segments 0, 1, ..., skipped ones included), as `calnet classify` and
+    /// `calnet features` number them.
+    pub index: usize,
     /// Light-curve branch input.
     pub lc: Vec<f32>,
     /// Periodogram branch input.
@@ -66,6 +70,7 @@ impl FeatureSource for lc_prep::FeatureExtractor {
                 .segments
                 .into_iter()
                 .map(|s| SegmentFeatures {
+                    index: s.index,
                     lc: s.lc,
                     gls: s.gls,
                 })
@@ -194,6 +199,11 @@ fn encode(f: &FileFeatures) -> Result<Vec<u8>> {
     if let Some(s) = f.sector {
         meta.insert("sector".to_string(), s.to_string());
     }
+    let indices: Vec<usize> = f.segments.iter().map(|s| s.index).collect();
+    meta.insert(
+        "segments".to_string(),
+        serde_json::to_string(&indices).unwrap_or_default(),
+    );
     meta.insert(
         "skipped".to_string(),
         serde_json::to_string(&f.skipped).unwrap_or_default(),
@@ -224,8 +234,13 @@ fn decode(bytes: &[u8]) -> std::result::Result<FileFeatures, String> {
         })
     };
     let (lc, gls) = (rows("lc")?, rows("gls")?);
-    if lc.len() != gls.len() {
-        return Err("lc and gls differ in rows".into());
+    // Entries written before segment numbers were kept have none: computed again.
+    let indices: Vec<usize> = meta
+        .get("segments")
+        .and_then(|s| serde_json::from_str(s).ok())
+        .ok_or("no segment numbers")?;
+    if lc.len() != gls.len() || lc.len() != indices.len() {
+        return Err("lc, gls and segment numbers differ in rows".into());
     }
     Ok(FileFeatures {
         tic: meta
@@ -237,10 +252,10 @@ fn decode(bytes: &[u8]) -> std::result::Result<FileFeatures, String> {
             .get("skipped")
             .and_then(|s| serde_json::from_str(s).ok())
             .unwrap_or_default(),
-        segments: lc
+        segments: indices
             .into_iter()
-            .zip(gls)
-            .map(|(lc, gls)| SegmentFeatures { lc, gls })
+            .zip(lc.into_iter().zip(gls))
+            .map(|(index, (lc, gls))| SegmentFeatures { index, lc, gls })
             .collect(),
     })
 }
@@ -268,18 +283,23 @@ mod tests {
                 sector: Some(3),
                 segments: vec![
                     SegmentFeatures {
+                        index: 0,
                         lc: vec![x, 0.5, f32::MIN_POSITIVE],
                         gls: vec![1.0, -0.0],
-                    };
-                    2
+                    },
+                    SegmentFeatures {
+                        index: 3,
+                        lc: vec![-x, 0.25, f32::MAX],
+                        gls: vec![2.0, 0.5],
+                    },
                 ],
                 skipped: vec!["segment 2: too short".into()],
             })
         }
     }
 
-    #[test]
-    fn computes_once_and_rekeys_on_change() {
+    /// A folder with one input file `a.fits` ("abc"), its cache, and a source tagged "v1".
+    fn one_input() -> (tempfile::TempDir, PathBuf, FeatureCache, Counting) {
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("a.fits");
         std::fs::write(&input, b"abc").unwrap();
@@ -288,6 +308,12 @@ mod tests {
             calls: AtomicUsize::new(0),
             tag: "v1",
         };
+        (dir, input, cache, src)
+    }
+
+    #[test]
+    fn computes_once_and_rekeys_on_change() {
+        let (_dir, input, cache, src) = one_input();
         let (a, o1) = cache.get_or_compute(&input, &src).unwrap().unwrap();
         let (b, o2) = cache.get_or_compute(&input, &src).unwrap().unwrap();
         assert_eq!((o1, o2), (CacheOutcome::Computed, CacheOutcome::Hit));
@@ -296,6 +322,7 @@ mod tests {
             "the cached entry gives back exactly what was computed"
         );
         assert_eq!(src.calls.load(Ordering::SeqCst), 1);
+        assert_eq!(b.segments[1].index, 3, "segment numbers survive the cache");
         // New content, new entry.
         std::fs::write(&input, b"abcd").unwrap();
         let (_, o3) = cache.get_or_compute(&input, &src).unwrap().unwrap();
@@ -313,6 +340,25 @@ mod tests {
         let (c, o5) = cache.get_or_compute(&input, &src).unwrap().unwrap();
         assert_eq!(o5, CacheOutcome::Computed);
         assert_eq!(c.segments[0].lc[0], 4.0);
+    }
+
+    #[test]
+    fn entries_without_segment_numbers_are_computed_again() {
+        let (_dir, input, cache, src) = one_input();
+        let (features, _) = cache.get_or_compute(&input, &src).unwrap().unwrap();
+        // The same entry as an older version wrote it: no `segments` in the metadata.
+        let mut bytes = encode(&features).unwrap();
+        let old = serde_json::to_string(&[0, 3]).unwrap();
+        let at = bytes
+            .windows(old.len())
+            .position(|w| w == old.as_bytes())
+            .unwrap();
+        bytes[at] = b'x';
+        assert!(decode(&bytes).is_err());
+        std::fs::write(cache.entry_path(b"abc", "v1"), &bytes).unwrap();
+        let (again, outcome) = cache.get_or_compute(&input, &src).unwrap().unwrap();
+        assert_eq!(outcome, CacheOutcome::Computed);
+        assert_eq!(again, features);
     }
 
     #[test]

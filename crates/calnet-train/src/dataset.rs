@@ -51,7 +51,7 @@ pub struct DataReport {
     pub no_segment: Vec<(String, Vec<String>)>,
     /// Segments skipped by the feature step (too short, ...), over all used files.
     pub segments_skipped: usize,
-    /// Segments dropped because their inputs hold NaN or infinity: (file, segment position).
+    /// Segments dropped because their inputs hold NaN or infinity: (file, segment number).
     pub non_finite: Vec<(String, usize)>,
     /// Feature-cache entries read / computed.
     pub cache_hits: usize,
@@ -98,6 +98,8 @@ pub struct Dataset {
     pub labels: Vec<u8>,
     /// Index into `files` of each segment.
     pub segment_file: Vec<usize>,
+    /// Each segment's number in its light curve ([`SegmentFeatures::index`]).
+    pub segment_index: Vec<usize>,
     /// The files, in input order.
     pub files: Vec<DataFile>,
     /// What happened to the inputs.
@@ -161,7 +163,7 @@ impl Dataset {
         let mut n = 0;
         self.report.segments_skipped += f.skipped.len();
         let n_total = f.segments.len();
-        for (pos, seg) in f.segments.into_iter().enumerate() {
+        for seg in f.segments {
             if self.lc_len == 0 && self.gls_len == 0 {
                 self.lc_len = seg.lc.len();
                 self.gls_len = seg.gls.len();
@@ -169,13 +171,14 @@ impl Dataset {
             let finite = seg.lc.iter().chain(&seg.gls).all(|v| v.is_finite());
             let sized = seg.lc.len() == self.lc_len && seg.gls.len() == self.gls_len;
             if !finite || !sized {
-                self.report.non_finite.push((name.clone(), pos));
+                self.report.non_finite.push((name.clone(), seg.index));
                 continue;
             }
             self.lc.extend_from_slice(&seg.lc);
             self.gls.extend_from_slice(&seg.gls);
             self.labels.push(label);
             self.segment_file.push(file_index);
+            self.segment_index.push(seg.index);
             n += 1;
         }
         if n == 0 {
@@ -339,36 +342,34 @@ impl Dataset {
     }
 
     /// A data set from reference-layout feature CSVs (rows `name,v1,...,vN`: one file of
-    /// light-curve inputs, one of periodograms, rows paired by name) and labels keyed by
-    /// `file`. A row name matches a label when it equals the label's file name, or when its
-    /// part up to `.fits` does (so `x.fits_0` and `x.fits_1` are two segments of `x.fits`).
+    /// light-curve inputs, one of periodograms, row `i` of one with row `i` of the other, as
+    /// [`lc_prep::output::FeatureCsvReader`] reads them) and labels keyed by `file`. A row name
+    /// matches a label when it equals the label's file name, or when its part up to `.fits`
+    /// does (so `x.fits_0` and `x.fits_1` are two segments of `x.fits`). The rows of one file
+    /// are its segments 0, 1, ... in the order they come.
     pub fn from_feature_csv(lc_csv: &Path, gls_csv: &Path, labels: &Labels) -> Result<Dataset> {
-        let lc_rows = read_feature_csv(lc_csv)?;
-        let gls_rows: HashMap<String, Vec<f32>> = read_feature_csv(gls_csv)?.into_iter().collect();
+        let mut reader = lc_prep::output::FeatureCsvReader::open_files(lc_csv, gls_csv)?;
         let mut data = Dataset::default();
         // Group rows by file, keeping the first appearance order.
         let mut order: Vec<String> = Vec::new();
         let mut groups: HashMap<String, Vec<SegmentFeatures>> = HashMap::new();
-        for (name, lc) in lc_rows {
-            let Some(gls) = gls_rows.get(&name) else {
-                data.report.failed.push((
-                    name.clone(),
-                    format!("no row of this name in {}", gls_csv.display()),
-                ));
-                continue;
-            };
+        let (mut lc, mut gls) = (Vec::new(), Vec::new());
+        while let Some(row) = reader.next_into(&mut lc, &mut gls)? {
+            let name = row.name;
             let file = match name.find(".fits") {
                 Some(i) if !labels.map.contains_key(&LabelKey::File(name.clone())) => {
                     name[..i + 5].to_string()
                 }
-                _ => name.clone(),
+                _ => name,
             };
             if !groups.contains_key(&file) {
                 order.push(file.clone());
             }
-            groups.entry(file).or_default().push(SegmentFeatures {
-                lc,
-                gls: gls.clone(),
+            let segments = groups.entry(file).or_default();
+            segments.push(SegmentFeatures {
+                index: segments.len(),
+                lc: std::mem::take(&mut lc),
+                gls: std::mem::take(&mut gls),
             });
         }
         data.report.files_found = order.len();
@@ -414,55 +415,6 @@ fn unmatched(labels: &Labels, used: &BTreeSet<LabelKey>) -> Vec<String> {
     keys.into_iter().map(|k| k.to_string()).collect()
 }
 
-/// Reads a reference-layout feature CSV: no header, rows `name,v1,...,vN`, all rows of one
-/// length. NaN values are kept (the data set reports and drops such segments).
-pub fn read_feature_csv(path: &Path) -> Result<Vec<(String, Vec<f32>)>> {
-    let bad = |line: u64, reason: String| TrainError::Csv {
-        path: path.to_owned(),
-        line,
-        reason,
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .trim(csv::Trim::All)
-        .from_path(path)
-        .map_err(|e| bad(0, e.to_string()))?;
-    let mut rows = Vec::new();
-    let mut width = None;
-    for record in reader.records() {
-        let record =
-            record.map_err(|e| bad(e.position().map_or(0, |p| p.line()), e.to_string()))?;
-        let line = record.position().map_or(0, |p| p.line());
-        let name = record.get(0).unwrap_or("").to_string();
-        let values: Vec<f32> = record
-            .iter()
-            .skip(1)
-            .enumerate()
-            .map(|(j, v)| {
-                let v = v.to_ascii_lowercase();
-                match v.as_str() {
-                    "nan" => Ok(f32::NAN),
-                    _ => v
-                        .parse::<f32>()
-                        .map_err(|_| bad(line, format!("value {} `{v}` is not a number", j + 1))),
-                }
-            })
-            .collect::<Result<_>>()?;
-        match width {
-            None => width = Some(values.len()),
-            Some(w) if w != values.len() => {
-                return Err(bad(
-                    line,
-                    format!("{} values, earlier rows have {w}", values.len()),
-                ))
-            }
-            _ => {}
-        }
-        rows.push((name, values));
-    }
-    Ok(rows)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -480,13 +432,13 @@ mod tests {
                 return Err("empty file".into());
             }
             let n: usize = v[1].parse().unwrap();
-            let mut segs = vec![
-                SegmentFeatures {
+            let mut segs: Vec<SegmentFeatures> = (0..n)
+                .map(|index| SegmentFeatures {
+                    index,
                     lc: vec![0.5; 4],
                     gls: vec![0.25; 2],
-                };
-                n
-            ];
+                })
+                .collect();
             if v.get(2) == Some(&"nan") {
                 segs[0].lc[1] = f32::NAN;
             }
@@ -548,6 +500,7 @@ mod tests {
             tic: 1,
             sector: None,
             segments: vec![SegmentFeatures {
+                index: 0,
                 lc: vec![0.0],
                 gls: vec![0.0],
             }],
@@ -559,23 +512,51 @@ mod tests {
     }
 
     #[test]
-    fn feature_csvs_group_segments_by_file() {
+    fn feature_csvs_pair_rows_by_position_and_group_them_by_file() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
+        // `calnet features` and the reference name every segment's row by its file (d.fits
+        // twice); other scripts add a suffix (a.fits_0, a.fits_1).
         std::fs::write(
             d.join("lc.csv"),
-            "a.fits_0,0.1,0.2\na.fits_1,0.3,0.4\nb.fits,nan,1\nc.fits,1,1\n",
+            "a.fits_0,0.1,0.2\na.fits_1,0.3,0.4\nb.fits,nan,1\nc.fits,1,1\nd.fits,5,5\nd.fits,6,6\n",
         )
         .unwrap();
-        std::fs::write(d.join("gls.csv"), "a.fits_0,1\na.fits_1,2\nb.fits,3\n").unwrap();
-        std::fs::write(d.join("labels.csv"), "file,label\na.fits,1\nb.fits,0\n").unwrap();
+        std::fs::write(
+            d.join("gls.csv"),
+            "a.fits_0,1\na.fits_1,2\nb.fits,3\nc.fits,4\nd.fits,5\nd.fits,6\n",
+        )
+        .unwrap();
+        std::fs::write(
+            d.join("labels.csv"),
+            "file,label\na.fits,1\nb.fits,0\nd.fits,0\n",
+        )
+        .unwrap();
         let labels = Labels::read(&d.join("labels.csv")).unwrap();
         let data =
             Dataset::from_feature_csv(&d.join("lc.csv"), &d.join("gls.csv"), &labels).unwrap();
-        assert_eq!(data.len(), 2);
+        assert_eq!(data.len(), 4);
         assert_eq!(data.files[0].n_segments, 2);
-        assert_eq!(data.report.failed.len(), 1, "c.fits has no periodogram row");
-        assert_eq!(data.report.non_finite.len(), 1);
+        assert_eq!(data.report.unlabelled, vec!["c.fits"]);
+        assert_eq!(data.report.non_finite, vec![("b.fits".to_string(), 0)]);
         assert_eq!((data.lc_len, data.gls_len), (2, 1));
+        // Each segment keeps its own periodogram, also where the names repeat.
+        assert_eq!(data.lc, [0.1, 0.2, 0.3, 0.4, 5.0, 5.0, 6.0, 6.0]);
+        assert_eq!(data.gls, [1.0, 2.0, 5.0, 6.0]);
+        assert_eq!(data.segment_index, [0, 1, 0, 1]);
+
+        // A periodogram row missing in the middle would pair every later row wrongly.
+        std::fs::write(
+            d.join("gls.csv"),
+            "a.fits_0,1\na.fits_1,2\nc.fits,4\nd.fits,5\nd.fits,6\n",
+        )
+        .unwrap();
+        let e = Dataset::from_feature_csv(&d.join("lc.csv"), &d.join("gls.csv"), &labels)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("lc.csv: line 3: row `b.fits`") && e.contains("`c.fits`"),
+            "{e}"
+        );
     }
 }

@@ -15,7 +15,7 @@ pub enum TrainError {
         /// What the operating system said.
         source: std::io::Error,
     },
-    /// A labels or feature CSV is malformed.
+    /// A labels CSV is malformed.
     #[error("{path}: line {line}: {reason}")]
     Csv {
         /// The CSV file.
@@ -25,6 +25,9 @@ pub enum TrainError {
         /// What is wrong.
         reason: String,
     },
+    /// A feature file (the reference's CSV layout) is malformed or its two halves disagree.
+    #[error(transparent)]
+    FeatureFile(#[from] lc_prep::Error),
     /// A catalog in astropy's `fixed_width_two_line` layout is malformed.
     #[error("{path}: line {line}: {reason}")]
     Catalog {

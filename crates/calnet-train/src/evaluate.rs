@@ -89,16 +89,14 @@ impl Evaluation {
         .unwrap_or_default();
         write_atomic(&out.join("evaluation.json"), json.as_bytes())?;
         let mut seg = String::from("file,segment,label,p_eb\n");
-        let mut nth = vec![0usize; data.files.len()];
         for (i, &s) in self.scores.iter().enumerate() {
             let f = data.segment_file[i];
             seg.push_str(&format!(
                 "{},{},{},{s:.6}\n",
                 quote(&data.files[f].name),
-                nth[f],
+                data.segment_index[i],
                 data.labels[i]
             ));
-            nth[f] += 1;
         }
         write_atomic(&out.join("segments.csv"), seg.as_bytes())?;
         let mut files = String::from("file,tic,label,segments,max_p_eb,predicted\n");

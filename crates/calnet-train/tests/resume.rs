@@ -52,7 +52,7 @@ fn synthetic(n_files: usize, lc_len: usize, gls_len: usize, seed: u64) -> Datase
     };
     for f in 0..n_files {
         let label = (f % 2) as u8;
-        for _ in 0..2 {
+        for segment in 0..2 {
             let phase: f32 = rng.random();
             for i in 0..lc_len {
                 let x = i as f32 / lc_len as f32;
@@ -73,6 +73,7 @@ fn synthetic(n_files: usize, lc_len: usize, gls_len: usize, seed: u64) -> Datase
             }
             d.labels.push(label);
             d.segment_file.push(f);
+            d.segment_index.push(segment);
         }
         d.files.push(DataFile {
             name: format!("f{f}.fits"),

@@ -61,6 +61,16 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
+    /// A feature file (the reference's CSV layout) that cannot be read as one.
+    #[error("{}: line {line}: {message}", path.display())]
+    FeatureFile {
+        /// The file.
+        path: std::path::PathBuf,
+        /// 1-based line.
+        line: u64,
+        /// What is wrong.
+        message: String,
+    },
     /// A [`crate::FeatureConfig`] value is out of range.
     #[error("invalid configuration: {0}")]
     Config(String),

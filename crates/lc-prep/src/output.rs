@@ -1,4 +1,5 @@
-//! Feature files: the reference's CSV layout, or `.npy` matrices, written row by row.
+//! Feature files: the reference's CSV layout, or `.npy` matrices, written row by row; the CSV
+//! layout is also read back ([`FeatureCsvReader`]).
 //!
 //! `reference-csv` writes `lc.csv` and `gls.csv`, one row per kept segment: the light curve's
 //! file name, then the values (no header, as the reference's files). Values are written in the
@@ -11,7 +12,7 @@
 use crate::features::Features;
 use crate::Error;
 use std::fs::File;
-use std::io::{BufWriter, Seek, SeekFrom, Write};
+use std::io::{BufReader, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use tess_io::Metadata;
 
@@ -211,6 +212,210 @@ impl FeatureWriter {
     }
 }
 
+/// Reads the reference layout's `lc.csv` and `gls.csv` in step, one segment (row pair) at a
+/// time: row `i` of one file goes with row `i` of the other, as the reference writes them.
+/// Pairing by name would not do: every segment of a light curve carries the file's name.
+///
+/// Rows must carry the same name in both files, and every row of a file the same number of
+/// values (or the number given to [`FeatureCsvReader::with_lengths`]); values that do not
+/// parse as numbers, unequal names or unequal row counts are errors naming the file and line.
+/// `nan` and `inf` parse (a data set may report and drop such rows).
+///
+/// ```
+/// use lc_prep::output::FeatureCsvReader;
+/// let dir = tempfile::tempdir()?;
+/// std::fs::write(dir.path().join("lc.csv"), "a.fits,0.5,1\na.fits,0,nan\n")?;
+/// std::fs::write(dir.path().join("gls.csv"), "a.fits,1\na.fits,0.25\n")?;
+/// let mut reader = FeatureCsvReader::open(dir.path())?;
+/// let (mut lc, mut gls) = (Vec::new(), Vec::new());
+/// while let Some(row) = reader.next_into(&mut lc, &mut gls)? {
+///     println!("{} (line {})", row.name, row.line);
+/// }
+/// assert_eq!(lc.len(), 4);
+/// assert_eq!(gls, [1.0, 0.25]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct FeatureCsvReader {
+    lc: CsvRows,
+    gls: CsvRows,
+}
+
+/// The name and line of a row pair read by [`FeatureCsvReader`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeatureRow {
+    /// The row's first field: the light curve's file name (possibly with a segment suffix).
+    pub name: String,
+    /// 1-based line of the row (the same in both files).
+    pub line: u64,
+}
+
+impl FeatureCsvReader {
+    /// Opens `dir/lc.csv` and `dir/gls.csv`.
+    pub fn open(dir: &Path) -> Result<Self, Error> {
+        Self::open_files(&dir.join("lc.csv"), &dir.join("gls.csv"))
+    }
+
+    /// Opens a light-curve feature file and its periodogram file.
+    pub fn open_files(lc: &Path, gls: &Path) -> Result<Self, Error> {
+        Ok(FeatureCsvReader {
+            lc: CsvRows::open(lc)?,
+            gls: CsvRows::open(gls)?,
+        })
+    }
+
+    /// Requires rows of exactly these numbers of values (e.g. 4000 and 1000 for CALNet).
+    pub fn with_lengths(mut self, lc_len: usize, gls_len: usize) -> Self {
+        self.lc.width = Some(lc_len);
+        self.gls.width = Some(gls_len);
+        self
+    }
+
+    /// Appends the next row pair's values to `lc` and `gls` and returns its name, or `None`
+    /// after the last row. On an error nothing is appended.
+    pub fn next_into(
+        &mut self,
+        lc: &mut Vec<f32>,
+        gls: &mut Vec<f32>,
+    ) -> Result<Option<FeatureRow>, Error> {
+        let (lc_start, gls_start) = (lc.len(), gls.len());
+        let result = self.next_pair(lc, gls);
+        if result.is_err() {
+            lc.truncate(lc_start);
+            gls.truncate(gls_start);
+        }
+        result
+    }
+
+    fn next_pair(
+        &mut self,
+        lc: &mut Vec<f32>,
+        gls: &mut Vec<f32>,
+    ) -> Result<Option<FeatureRow>, Error> {
+        let a = self.lc.next_into(lc)?;
+        let b = self.gls.next_into(gls)?;
+        let (lc_rows, gls_rows) = (&self.lc, &self.gls);
+        let ends_early = |short: &CsvRows, long: &CsvRows| {
+            short.error(
+                short.line,
+                format!(
+                    "ends after {} rows, {} goes on (line {})",
+                    short.rows,
+                    long.path.display(),
+                    long.line
+                ),
+            )
+        };
+        match (a, b) {
+            (None, None) => Ok(None),
+            (Some(name), Some(other)) if name == other => Ok(Some(FeatureRow {
+                name,
+                line: lc_rows.line,
+            })),
+            (Some(name), Some(other)) => Err(lc_rows.error(
+                lc_rows.line,
+                format!(
+                    "row `{name}`, but {} line {} is `{other}`: the files must list the same \
+                     segments in the same order",
+                    gls_rows.path.display(),
+                    gls_rows.line
+                ),
+            )),
+            (Some(_), None) => Err(ends_early(gls_rows, lc_rows)),
+            (None, Some(_)) => Err(ends_early(lc_rows, gls_rows)),
+        }
+    }
+}
+
+/// One feature CSV, read a row at a time.
+struct CsvRows {
+    path: PathBuf,
+    reader: csv::Reader<BufReader<File>>,
+    record: csv::ByteRecord,
+    /// Values per row: given, or set by the first row.
+    width: Option<usize>,
+    /// Line of the row last read (1-based).
+    line: u64,
+    rows: usize,
+}
+
+impl CsvRows {
+    fn open(path: &Path) -> Result<Self, Error> {
+        let file = File::open(path).map_err(|e| Error::Io {
+            path: path.to_path_buf(),
+            message: format!("cannot open: {e}"),
+        })?;
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(BufReader::with_capacity(1 << 20, file));
+        Ok(CsvRows {
+            path: path.to_path_buf(),
+            reader,
+            record: csv::ByteRecord::new(),
+            width: None,
+            line: 0,
+            rows: 0,
+        })
+    }
+
+    fn error(&self, line: u64, message: String) -> Error {
+        Error::FeatureFile {
+            path: self.path.clone(),
+            line,
+            message,
+        }
+    }
+
+    /// Appends the next row's values to `out`; its name, or `None` at the end.
+    fn next_into(&mut self, out: &mut Vec<f32>) -> Result<Option<String>, Error> {
+        let more = self
+            .reader
+            .read_byte_record(&mut self.record)
+            .map_err(|e| self.error(self.line + 1, e.to_string()))?;
+        if !more {
+            return Ok(None);
+        }
+        self.line = self.record.position().map_or(self.line + 1, |p| p.line());
+        let n = self.record.len().saturating_sub(1);
+        match self.width {
+            Some(w) if w != n => {
+                return Err(self.error(
+                    self.line,
+                    format!("{n} values, expected a name and {w} values"),
+                ))
+            }
+            None => self.width = Some(n),
+            _ => {}
+        }
+        let name = std::str::from_utf8(&self.record[0])
+            .map_err(|_| self.error(self.line, "the name is not UTF-8".into()))?
+            .to_string();
+        let start = out.len();
+        for (i, field) in self.record.iter().enumerate().skip(1) {
+            match std::str::from_utf8(field)
+                .ok()
+                .and_then(|s| s.parse::<f32>().ok())
+            {
+                Some(v) => out.push(v),
+                None => {
+                    out.truncate(start);
+                    return Err(self.error(
+                        self.line,
+                        format!(
+                            "field {} `{}` is not a number",
+                            i + 1,
+                            String::from_utf8_lossy(field)
+                        ),
+                    ));
+                }
+            }
+        }
+        self.rows += 1;
+        Ok(Some(name))
+    }
+}
+
 /// `name,v1,...,vN\n`; `{}` prints the shortest decimal that reads back as the same f32.
 fn write_csv_row(line: &mut String, name: &str, values: &[f32]) {
     use std::fmt::Write as _;
@@ -254,5 +459,108 @@ fn csv_err(path: &Path, e: csv::Error) -> Error {
     Error::Io {
         path: path.to_path_buf(),
         message: e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pair(lc: &str, gls: &str) -> (tempfile::TempDir, FeatureCsvReader) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("lc.csv"), lc).unwrap();
+        std::fs::write(dir.path().join("gls.csv"), gls).unwrap();
+        let r = FeatureCsvReader::open(dir.path()).unwrap();
+        (dir, r)
+    }
+
+    /// Every row of `r`: the rows, then all light-curve and all periodogram values.
+    type Read = (Vec<FeatureRow>, Vec<f32>, Vec<f32>);
+
+    fn read_all(r: &mut FeatureCsvReader) -> Result<Read, Error> {
+        let (mut rows, mut lc, mut gls) = (Vec::new(), Vec::new(), Vec::new());
+        while let Some(row) = r.next_into(&mut lc, &mut gls)? {
+            rows.push(row);
+        }
+        Ok((rows, lc, gls))
+    }
+
+    #[test]
+    fn written_rows_read_back_bit_for_bit_and_in_order() {
+        let values = [
+            0.1f32,
+            -0.0,
+            f32::MIN_POSITIVE / 8.0,
+            f32::MAX,
+            1.0 / 3.0,
+            f32::NAN,
+            f32::INFINITY,
+        ];
+        let (mut lc, mut gls, mut line) = (String::new(), String::new(), String::new());
+        // Two segments of one file share its name: rows pair by position, not by name.
+        for (k, name) in ["x.fits", "x.fits", "y.fits"].iter().enumerate() {
+            let row: Vec<f32> = values.iter().map(|v| v * (k + 1) as f32).collect();
+            write_csv_row(&mut line, name, &row);
+            lc.push_str(&line);
+            write_csv_row(&mut line, name, &[k as f32]);
+            gls.push_str(&line);
+        }
+        let (_d, mut r) = pair(&lc, &gls);
+        let (rows, lc_values, gls_values) = read_all(&mut r).unwrap();
+        let names: Vec<(&str, u64)> = rows.iter().map(|r| (r.name.as_str(), r.line)).collect();
+        assert_eq!(names, [("x.fits", 1), ("x.fits", 2), ("y.fits", 3)]);
+        assert_eq!(gls_values, [0.0, 1.0, 2.0]);
+        for (k, chunk) in lc_values.chunks(values.len()).enumerate() {
+            for (got, v) in chunk.iter().zip(values) {
+                let want = v * (k + 1) as f32;
+                assert!(
+                    got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()),
+                    "{got} != {want}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn misaligned_or_malformed_files_name_the_line() {
+        let msg = |lc: &str, gls: &str| {
+            let (_d, mut r) = pair(lc, gls);
+            read_all(&mut r).unwrap_err().to_string()
+        };
+        let e = msg("a,1\nb,2\n", "a,1\nc,2\n");
+        assert!(e.contains("lc.csv: line 2") && e.contains("`c`"), "{e}");
+        let e = msg("a,1\nb,2\n", "a,1\n");
+        assert!(e.contains("gls.csv: line 1: ends after 1 rows"), "{e}");
+        let e = msg("a,1\n", "a,1\na,2\n");
+        assert!(
+            e.contains("lc.csv") && e.contains("ends after 1 rows"),
+            "{e}"
+        );
+        let e = msg("a,1,2\na,1\n", "a,1\na,1\n");
+        assert!(e.contains("lc.csv: line 2: 1 values"), "{e}");
+        let e = msg("a,1,x\n", "a,1\n");
+        assert!(e.contains("line 1: field 3 `x` is not a number"), "{e}");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("lc.csv"), "a,1,2\n").unwrap();
+        std::fs::write(dir.path().join("gls.csv"), "a,1\n").unwrap();
+        let mut r = FeatureCsvReader::open(dir.path())
+            .unwrap()
+            .with_lengths(3, 1);
+        let e = read_all(&mut r).unwrap_err().to_string();
+        assert!(e.contains("2 values, expected a name and 3"), "{e}");
+        let e = FeatureCsvReader::open(&dir.path().join("none"))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("none/lc.csv"), "{e}");
+    }
+
+    #[test]
+    fn a_failed_row_appends_nothing() {
+        let (_d, mut r) = pair("a,1,2\nb,3,4\n", "a,1\nc,2\n");
+        let (mut lc, mut gls) = (Vec::new(), Vec::new());
+        r.next_into(&mut lc, &mut gls).unwrap();
+        assert!(r.next_into(&mut lc, &mut gls).is_err());
+        assert_eq!((lc, gls), (vec![1.0, 2.0], vec![1.0]));
     }
 }

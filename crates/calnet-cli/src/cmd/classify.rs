@@ -7,12 +7,13 @@
 //! a time: memory stays flat whatever their length.
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use calnet::calnet_model::{Classifier, ClassifierOptions, DeviceSpec, GLS_LEN, LC_LEN};
+use calnet::lc_prep::output::FeatureCsvReader;
 use calnet::pipeline::{Plots, Shard};
 
 mod files;
@@ -89,8 +90,7 @@ fn run_features(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         threads: args.threads,
     };
     let classifier = Classifier::load(&args.weights, options)?;
-    let mut lc = FeatureCsv::open(&dir.join("lc.csv"), LC_LEN)?;
-    let mut gls = FeatureCsv::open(&dir.join("gls.csv"), GLS_LEN)?;
+    let mut reader = FeatureCsvReader::open(dir)?.with_lengths(LC_LEN, GLS_LEN);
 
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("{}: cannot create", args.out.display()))?;
@@ -112,36 +112,9 @@ fn run_features(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         x1.clear();
         x2.clear();
         while names.len() < batch {
-            let a = lc.next_row(&mut x1)?;
-            let b = gls.next_row(&mut x2)?;
-            match (a, b) {
-                (None, None) => break,
-                (Some(n1), Some(n2)) => {
-                    if n1 != n2 {
-                        bail!(
-                            "{}: line {}: name `{n1}` but {} line {} has `{n2}`",
-                            lc.path.display(),
-                            lc.line,
-                            gls.path.display(),
-                            gls.line
-                        );
-                    }
-                    names.push(n1);
-                }
-                (Some(_), None) => bail!(
-                    "{}: ends after {} rows, {} goes on (line {})",
-                    gls.path.display(),
-                    gls.line,
-                    lc.path.display(),
-                    lc.line
-                ),
-                (None, Some(_)) => bail!(
-                    "{}: ends after {} rows, {} goes on (line {})",
-                    lc.path.display(),
-                    lc.line,
-                    gls.path.display(),
-                    gls.line
-                ),
+            match reader.next_into(&mut x1, &mut x2)? {
+                Some(row) => names.push(row.name),
+                None => break,
             }
         }
         if names.is_empty() {
@@ -196,70 +169,4 @@ fn write_row(
         .into_inner()
         .map_err(|e| std::io::Error::other(e.to_string()))?;
     out.write_all(&bytes)
-}
-
-/// One of the reference's feature files, read a row at a time.
-struct FeatureCsv {
-    path: PathBuf,
-    reader: csv::Reader<BufReader<File>>,
-    record: csv::ByteRecord,
-    values: usize,
-    /// Line of the row last read (1-based), for messages.
-    line: u64,
-}
-
-impl FeatureCsv {
-    fn open(path: &Path, values: usize) -> anyhow::Result<Self> {
-        let file = File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
-        let reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .trim(csv::Trim::All)
-            .from_reader(BufReader::with_capacity(1 << 20, file));
-        Ok(FeatureCsv {
-            path: path.to_path_buf(),
-            reader,
-            record: csv::ByteRecord::new(),
-            values,
-            line: 0,
-        })
-    }
-
-    /// Appends the next row's values to `out` and returns its name, or `None` at the end.
-    fn next_row(&mut self, out: &mut Vec<f32>) -> anyhow::Result<Option<String>> {
-        let more = self
-            .reader
-            .read_byte_record(&mut self.record)
-            .with_context(|| format!("{}: line {}", self.path.display(), self.line + 1))?;
-        if !more {
-            return Ok(None);
-        }
-        self.line = self.record.position().map_or(self.line + 1, |p| p.line());
-        let at = || format!("{}: line {}", self.path.display(), self.line);
-        if self.record.len() != self.values + 1 {
-            bail!(
-                "{}: {} values, expected a name and {}",
-                at(),
-                self.record.len().saturating_sub(1),
-                self.values
-            );
-        }
-        let name = String::from_utf8(self.record[0].to_vec())
-            .with_context(|| format!("{}: name is not UTF-8", at()))?;
-        for (i, field) in self.record.iter().enumerate().skip(1) {
-            let v = std::str::from_utf8(field)
-                .ok()
-                .and_then(|s| s.parse::<f32>().ok())
-                .with_context(|| {
-                    format!(
-                        "{}: field {} `{}` is not a number",
-                        at(),
-                        i + 1,
-                        String::from_utf8_lossy(field)
-                    )
-                })?;
-            out.push(v);
-        }
-        Ok(Some(name))
-    }
 }
