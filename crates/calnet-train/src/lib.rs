@@ -5,8 +5,8 @@
 //! - [`Labels`] (a `file,label` or `tic,label` CSV) or a [`Catalog`] of positives;
 //! - [`Dataset`] built through a [`FeatureSource`] (`lc_prep::FeatureExtractor`) and a
 //!   [`FeatureCache`], reporting every input it could not use in [`DataReport`];
-//! - [`train`] with a [`TrainConfig`], writing metrics and checkpoints;
-//! - [`evaluate`] of saved weights, per segment and per file.
+//! - [`train()`] with a [`TrainConfig`], writing metrics and checkpoints;
+//! - [`evaluate()`] of saved weights, per segment and per file.
 //!
 //! ```
 //! use calnet_train::{Metrics, split};
