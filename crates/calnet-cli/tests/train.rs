@@ -138,6 +138,57 @@ fn simulate_train_evaluate() {
         assert!((e.2 - c.2).abs() < 1e-5, "{e:?} against {c:?}");
     }
 
+    // The same segments as reference-layout feature CSVs (every segment's row named by its
+    // file) give the same p(EB), segment for segment: rows pair by position, not by name.
+    let o = calnet(["features", "--out", &s("feat"), &sim]);
+    assert_eq!(o.status.code(), Some(1), "broken.fits fails: {}", text(&o));
+    let broken = d.join("sim/broken.fits").display().to_string();
+    assert_eq!(text(&o).matches(&broken).count(), 1, "{}", text(&o));
+    let (feat, all_labels, eval_csv) = (s("feat"), s("sim/labels.csv"), s("eval-csv"));
+    let args = [
+        "evaluate",
+        "--weights",
+        &weights,
+        "--features",
+        &feat,
+        "--labels",
+        &all_labels,
+        "--out",
+        &eval_csv,
+    ];
+    let o = calnet(args.iter().chain(&CPU_ONE_THREAD));
+    assert!(o.status.success(), "{}", text(&o));
+    let by_file = |rows: Vec<(String, String, f64)>| {
+        let mut files: std::collections::BTreeMap<String, Vec<(usize, f64)>> = Default::default();
+        for (name, segment, p) in rows {
+            files
+                .entry(name)
+                .or_default()
+                .push((segment.parse().unwrap(), p));
+        }
+        files
+            .into_iter()
+            .map(|(name, mut v)| {
+                v.sort_by_key(|&(k, _)| k);
+                (name, v.into_iter().map(|(_, p)| p).collect::<Vec<f64>>())
+            })
+            .collect::<Vec<_>>()
+    };
+    let (from_fits, from_csv) = (
+        by_file(evaluated),
+        by_file(p_eb("eval-csv/segments.csv", 3)),
+    );
+    assert_eq!(from_fits.len(), from_csv.len());
+    for ((f1, p1), (f2, p2)) in from_fits.iter().zip(&from_csv) {
+        assert_eq!((f1, p1.len()), (f2, p2.len()));
+        for (a, b) in p1.iter().zip(p2) {
+            assert!(
+                (a - b).abs() < 1e-5,
+                "{f1}: {p1:?} from FITS, {p2:?} from CSV"
+            );
+        }
+    }
+
     // One class only: refused with a clear message and exit code 2.
     let first = std::fs::read_to_string(d.join("sim/labels.csv")).unwrap();
     let one: String = first

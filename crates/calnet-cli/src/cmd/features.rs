@@ -109,7 +109,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn process(path: &Path, extractor: &FeatureExtractor) -> Outcome {
-    let lc = tess_io::read(path).map_err(|e| e.to_string())?;
+    let lc = tess_io::read(path).map_err(|e| e.reason())?;
     let features = extractor.extract(&lc).map_err(|e| e.to_string())?;
     Ok((lc.meta, features))
 }
