@@ -2,16 +2,23 @@
 # Does more data help? One CUDA run on more simulated light curves than 2 CPU cores can train on
 # (docs/training.md, "GPU"), evaluated on the demo weights' test sets (seeds 12 and 14).
 #
-#   scripts/gpu-scale.sh WORKDIR [N120] [N200] [EPOCHS]     (defaults 13000, 3000 and 20)
+#   scripts/gpu-scale.sh WORKDIR [N120] [N200] [EPOCHS] [ROUNDS]   (defaults 13000, 3000, 20, 1)
 #
-# 171 s on one H200 with 16 cores (2026-11-26); about 32 GB of disk (1.9 MB per light curve).
-# CALNET as in gpu-check.sh.
+# Round r (from 0) draws N120 light curves at 120 s with seed 41+4r and N200 at 200 s with seed
+# 43+4r, so two rounds hold the one-round set and as much again. Each set becomes
+# reference-layout feature CSVs (`calnet features`, 0.11 MB per light curve) and its FITS files
+# (1.9 MB each) are deleted before the next is drawn, so the disk holds one set's FITS at a time.
+# One round: 171 s on one H200 with 16 cores (2026-11-26, features then cached, not CSVs); two
+# rounds: 525 s on one H100 with 16 cores, about 30 GB of disk at its peak.
+# CALNET as in gpu-check.sh; DEVICE (default cuda) lets a CPU try the script on a few curves.
 set -euo pipefail
-[[ $# -ge 1 && $# -le 4 ]] || { echo "usage: $0 WORKDIR [N120] [N200] [EPOCHS]" >&2; exit 2; }
+[[ $# -ge 1 && $# -le 5 ]] || { echo "usage: $0 WORKDIR [N120] [N200] [EPOCHS] [ROUNDS]" >&2; exit 2; }
 CALNET=$(realpath "${CALNET:-$(dirname "$0")/../target/release/calnet}")
 N120=${2:-13000}
 N200=${3:-3000}
 EPOCHS=${4:-20}
+ROUNDS=${5:-1}
+DEVICE=${DEVICE:-cuda}
 mkdir -p "$1" && cd "$1"
 SIM=(--blend-label 1 --min-snr 20 --eclipse-every-segment --threads "$(nproc)")
 
@@ -20,13 +27,31 @@ simulate() { # DIR N SEED CADENCE
 }
 simulate test120 600 12 120
 simulate test200 300 14 200
-simulate train120 "$N120" 41 120
-simulate train200 "$N200" 43 200
-{ cat train120/labels.csv; tail -n +2 train200/labels.csv; } > train-labels.csv
-"$CALNET" train --data train120 train200 --labels train-labels.csv --out run --cache cache \
-    --epochs "$EPOCHS" --batch 128 --lr-schedule cosine --device cuda --seed 42 \
+
+mkdir -p features
+for ((r = 0; r < ROUNDS; r++)); do
+    for spec in "$((41 + 4 * r)) 120 $N120" "$((43 + 4 * r)) 200 $N200"; do
+        read -r seed cadence n <<< "$spec"
+        [[ -f features/labels$seed.csv ]] && continue
+        simulate sim$seed "$n" "$seed" "$cadence"
+        "$CALNET" features --out features/$seed sim$seed
+        cp sim$seed/labels.csv features/labels$seed.csv
+        rm -rf sim$seed
+    done
+done
+# Training rows in set order; one labels table (the first header, then every row).
+all=(features/labels*.csv)
+mkdir -p train
+for part in lc gls; do
+    for f in "${all[@]}"; do cat "features/$(basename "$f" .csv | sed 's/^labels//')/$part.csv"; done \
+        > train/$part.csv
+done
+{ head -n 1 "${all[0]}"; for f in "${all[@]}"; do tail -n +2 "$f"; done; } > train/labels.csv
+
+"$CALNET" train --features train --labels train/labels.csv --out run \
+    --epochs "$EPOCHS" --batch 128 --lr-schedule cosine --device "$DEVICE" --seed 42 \
     | grep -v 'batch [0-9]*/'
 for t in test120 test200; do
     "$CALNET" evaluate --weights run/best.safetensors --data $t --labels $t/labels.csv \
-        --cache cache --out eval-$t --device cuda
+        --cache cache --out eval-$t --device "$DEVICE"
 done
