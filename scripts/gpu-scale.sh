@@ -28,25 +28,28 @@ simulate() { # DIR N SEED CADENCE
 simulate test120 600 12 120
 simulate test200 300 14 200
 
-mkdir -p features
+# The sets of the rounds asked for, each kept as features/SEED/{lc,gls,labels}.csv.
+seeds=()
 for ((r = 0; r < ROUNDS; r++)); do
     for spec in "$((41 + 4 * r)) 120 $N120" "$((43 + 4 * r)) 200 $N200"; do
         read -r seed cadence n <<< "$spec"
-        [[ -f features/labels$seed.csv ]] && continue
+        seeds+=("$seed")
+        [[ -f features/$seed/labels.csv ]] && continue
         simulate sim$seed "$n" "$seed" "$cadence"
         "$CALNET" features --out features/$seed sim$seed
-        cp sim$seed/labels.csv features/labels$seed.csv
+        cp sim$seed/labels.csv features/$seed/labels.csv
         rm -rf sim$seed
     done
 done
 # Training rows in set order; one labels table (the first header, then every row).
-all=(features/labels*.csv)
 mkdir -p train
 for part in lc gls; do
-    for f in "${all[@]}"; do cat "features/$(basename "$f" .csv | sed 's/^labels//')/$part.csv"; done \
-        > train/$part.csv
+    for seed in "${seeds[@]}"; do cat features/$seed/$part.csv; done > train/$part.csv
 done
-{ head -n 1 "${all[0]}"; for f in "${all[@]}"; do tail -n +2 "$f"; done; } > train/labels.csv
+{
+    head -n 1 "features/${seeds[0]}/labels.csv"
+    for seed in "${seeds[@]}"; do tail -n +2 "features/$seed/labels.csv"; done
+} > train/labels.csv
 
 "$CALNET" train --features train --labels train/labels.csv --out run \
     --epochs "$EPOCHS" --batch 128 --lr-schedule cosine --device "$DEVICE" --seed 42 \
