@@ -19,9 +19,8 @@ mkdir -p "$1" && cd "$1"
 SIM=(--blend-label 1 --min-snr 20 --eclipse-every-segment)
 TRAIN=(--batch 64 --device cpu --threads 2 --seed 42)
 
-simulate() { # DIR N SEED CADENCE
-    [[ -f $1/labels.csv ]] || "$CALNET" simulate --out "$1" --n "$2" --seed "$3" --cadence "$4" "${SIM[@]}"
-}
+# shellcheck source=sim-sets.sh
+source "$ROOT/scripts/sim-sets.sh"
 # Epochs a run folder has completed (0 if none): its checkpoint's state.json says.
 epochs_done() { # DIR
     sed -n 's/^ *"epochs_done": *\([0-9]*\).*/\1/p' "$1/checkpoint/state.json" 2>/dev/null || true
@@ -34,14 +33,6 @@ train() { # DIR EPOCHS ARGS...
     local resume=(); [[ -n $done ]] && resume=(--resume)
     "$CALNET" train --out "$dir" --epochs "$epochs" "${TRAIN[@]}" "$@" "${resume[@]}"
 }
-# One labels table from several: the first header, then every row.
-merge_labels() { # OUT IN...
-    local out=$1; shift
-    head -n 1 "$1" > "$out.tmp"
-    for f in "$@"; do tail -n +2 "$f" >> "$out.tmp"; done
-    mv "$out.tmp" "$out"
-}
-
 simulate test120 600 12 120
 simulate test200 300 14 200
 
@@ -54,16 +45,9 @@ train stage1 30 --data train120 train200 --labels stage1-labels.csv --cache cach
 # Stage 2: 8,000 fresh light curves at 120 s + 2,000 at 200 s, 8 epochs from stage 1's best.
 for spec in "21 120" "22 120" "23 120" "24 120" "25 200"; do
     read -r seed cadence <<< "$spec"
-    [[ -f features$seed/gls.csv ]] && continue
-    simulate sim$seed 2000 "$seed" "$cadence"
-    "$CALNET" features --out features$seed sim$seed
-    cp sim$seed/labels.csv labels$seed.csv
-    rm -rf sim$seed
+    feature_set features$seed 2000 "$seed" "$cadence"
 done
-mkdir -p stage2-features
-cat features2?/lc.csv > stage2-features/lc.csv
-cat features2?/gls.csv > stage2-features/gls.csv
-merge_labels stage2-features/labels.csv labels2?.csv
+merge_feature_sets stage2-features features2?
 train stage2 8 --features stage2-features --labels stage2-features/labels.csv \
     --init stage1/best.safetensors --lr 5e-4
 

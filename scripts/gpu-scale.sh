@@ -13,7 +13,8 @@
 # CALNET as in gpu-check.sh; DEVICE (default cuda) lets a CPU try the script on a few curves.
 set -euo pipefail
 [[ $# -ge 1 && $# -le 5 ]] || { echo "usage: $0 WORKDIR [N120] [N200] [EPOCHS] [ROUNDS]" >&2; exit 2; }
-CALNET=$(realpath "${CALNET:-$(dirname "$0")/../target/release/calnet}")
+HERE=$(cd "$(dirname "$0")" && pwd)
+CALNET=$(realpath "${CALNET:-$HERE/../target/release/calnet}")
 N120=${2:-13000}
 N200=${3:-3000}
 EPOCHS=${4:-20}
@@ -22,34 +23,21 @@ DEVICE=${DEVICE:-cuda}
 mkdir -p "$1" && cd "$1"
 SIM=(--blend-label 1 --min-snr 20 --eclipse-every-segment --threads "$(nproc)")
 
-simulate() { # DIR N SEED CADENCE
-    [[ -f $1/labels.csv ]] || "$CALNET" simulate --out "$1" --n "$2" --seed "$3" --cadence "$4" "${SIM[@]}"
-}
+# shellcheck source=sim-sets.sh
+source "$HERE/sim-sets.sh"
 simulate test120 600 12 120
 simulate test200 300 14 200
 
-# The sets of the rounds asked for, each kept as features/SEED/{lc,gls,labels}.csv.
-seeds=()
+# The rounds asked for, in order (not whatever an earlier, longer run left in WORKDIR).
+sets=()
 for ((r = 0; r < ROUNDS; r++)); do
     for spec in "$((41 + 4 * r)) 120 $N120" "$((43 + 4 * r)) 200 $N200"; do
         read -r seed cadence n <<< "$spec"
-        seeds+=("$seed")
-        [[ -f features/$seed/labels.csv ]] && continue
-        simulate sim$seed "$n" "$seed" "$cadence"
-        "$CALNET" features --out features/$seed sim$seed
-        cp sim$seed/labels.csv features/$seed/labels.csv
-        rm -rf sim$seed
+        feature_set features/$seed "$n" "$seed" "$cadence"
+        sets+=("features/$seed")
     done
 done
-# Training rows in set order; one labels table (the first header, then every row).
-mkdir -p train
-for part in lc gls; do
-    for seed in "${seeds[@]}"; do cat features/$seed/$part.csv; done > train/$part.csv
-done
-{
-    head -n 1 "features/${seeds[0]}/labels.csv"
-    for seed in "${seeds[@]}"; do tail -n +2 "features/$seed/labels.csv"; done
-} > train/labels.csv
+merge_feature_sets train "${sets[@]}"
 
 "$CALNET" train --features train --labels train/labels.csv --out run \
     --epochs "$EPOCHS" --batch 128 --lr-schedule cosine --device "$DEVICE" --seed 42 \
