@@ -4,8 +4,8 @@
 //! `scripts/bench_features.py` runs the reference's Python steps and `calnet features` on the
 //! same files in one go; figures in docs/performance.md ("Features").
 
-use calnet::lc_prep::{self, clip, detrend, npy, FeatureConfig, FeatureExtractor};
 use criterion::{criterion_group, criterion_main, Criterion};
+use lc_prep::{self, clip, detrend, npy, FeatureConfig, FeatureExtractor};
 use std::hint::black_box;
 
 const FILE: &str = concat!(
@@ -15,8 +15,8 @@ const FILE: &str = concat!(
 
 /// The first segment of the file after the quality cut, and its clipped points.
 fn segment() -> (Vec<f64>, Vec<f32>, Vec<f64>, Vec<f32>) {
-    let lc = calnet::tess_io::read(FILE).unwrap();
-    let (keep, _) = lc.quality_keep(calnet::tess_io::QualityMask::Reference);
+    let lc = tess_io::read(FILE).unwrap();
+    let (keep, _) = lc.quality_keep(tess_io::QualityMask::Reference);
     let t = clip::select(&lc.time, &keep);
     let f = clip::select(&lc.flux, &keep);
     let r = lc_prep::segment::split_at_gaps(&t, 0.75)[0].clone();
@@ -52,7 +52,7 @@ fn steps(c: &mut Criterion) {
     g.bench_function("resample_4000", |b| {
         b.iter(|| lc_prep::resample::on_unit_grid(black_box(&s), 4000))
     });
-    let grid = calnet::gls::FrequencyGrid::calnet();
+    let grid = gls::FrequencyGrid::calnet();
     g.bench_function("periodogram_calnet_grid", |b| {
         b.iter(|| lc_prep::periodogram::calnet_periodogram(black_box(&tc), &fc, &grid).unwrap())
     });
@@ -66,7 +66,7 @@ fn end_to_end(c: &mut Criterion) {
     g.sample_size(20);
     g.bench_function("read_and_extract_2_segments", |b| {
         b.iter(|| {
-            let lc = calnet::tess_io::read(black_box(FILE)).unwrap();
+            let lc = tess_io::read(black_box(FILE)).unwrap();
             ex.extract(&lc).unwrap()
         })
     });

@@ -15,13 +15,13 @@ fn read(c: &mut Criterion) {
     // What every caller uses: open, headers, product detection, TIME, PDCSAP_FLUX(+_ERR),
     // QUALITY, CADENCENO.
     g.bench_function("tess_io_read_2min", |b| {
-        b.iter(|| calnet::tess_io::read(std::hint::black_box(FILE)).unwrap())
+        b.iter(|| tess_io::read(std::hint::black_box(FILE)).unwrap())
     });
     // Reading plus the reference's QUALITY == 0 / NaN cut.
     g.bench_function("tess_io_read_and_mask_2min", |b| {
         b.iter(|| {
-            let lc = calnet::tess_io::read(std::hint::black_box(FILE)).unwrap();
-            lc.apply_quality(calnet::tess_io::QualityMask::Reference)
+            let lc = tess_io::read(std::hint::black_box(FILE)).unwrap();
+            lc.apply_quality(tess_io::QualityMask::Reference)
         })
     });
     g.finish();

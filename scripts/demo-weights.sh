@@ -9,6 +9,7 @@
 # seeds; to stay within the disk, each chunk of 2,000 becomes reference-layout feature CSVs
 # (`calnet features`) and its FITS files are deleted. The test set (seed 12) is used by nothing
 # but `calnet evaluate`. Every step skips what an earlier, interrupted run already finished.
+# Needs `calnet train` and `calnet evaluate`: build with `cargo build --release -p calnet-cli --features torch`.
 set -euo pipefail
 [[ $# -eq 1 ]] || { echo "usage: $0 WORKDIR" >&2; exit 2; }
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

@@ -8,6 +8,7 @@
 #
 # CALNET names the binary (default target/release/calnet); it must find libtorch with CUDA
 # (LD_LIBRARY_PATH or its rpath). Prints the card, each run's metrics.csv and wall times.
+# Needs `calnet train` and `calnet evaluate`: build with `cargo build --release -p calnet-cli --features torch`.
 set -euo pipefail
 [[ $# -ge 1 && $# -le 3 ]] || { echo "usage: $0 WORKDIR [N_CURVES] [EPOCHS]" >&2; exit 2; }
 CALNET=$(realpath "${CALNET:-$(dirname "$0")/../target/release/calnet}")

@@ -11,6 +11,7 @@
 # One round: 171 s on one H200 with 16 cores (2026-11-26, features then cached, not CSVs); two
 # rounds: 525 s on one H100 with 16 cores, about 30 GB of disk at its peak.
 # CALNET as in gpu-check.sh; DEVICE (default cuda) lets a CPU try the script on a few curves.
+# Needs `calnet train` and `calnet evaluate`: build with `cargo build --release -p calnet-cli --features torch`.
 set -euo pipefail
 [[ $# -ge 1 && $# -le 5 ]] || { echo "usage: $0 WORKDIR [N120] [N200] [EPOCHS] [ROUNDS]" >&2; exit 2; }
 HERE=$(cd "$(dirname "$0")" && pwd)

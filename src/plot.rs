@@ -1,5 +1,6 @@
-//! Plotting shared by every picture the tool draws (periodograms, vetting sheets, training
-//! curves): one embedded font, so text renders the same on any machine without system fonts.
+//! Plotting shared by every picture the tool draws (periodograms, vetting sheets, and the
+//! training curves of `calnet-train`'s `plots` feature): one embedded font, so text renders the
+//! same on any machine without system fonts, and one error type.
 //!
 //! ```no_run
 //! use calnet::plot::{self, plotters::prelude::*};
@@ -11,13 +12,33 @@
 //! root.present().unwrap();
 //! ```
 
+use std::path::Path;
 use std::sync::Once;
 
 pub use plotters;
 
 pub mod periodogram;
 pub mod sheet;
-pub mod training;
+
+/// Why a picture could not be drawn (the path and plotters' message).
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: cannot draw: {reason}")]
+pub struct PlotError {
+    /// The picture's path.
+    pub path: String,
+    /// plotters' message.
+    pub reason: String,
+}
+
+impl PlotError {
+    /// The error for the picture at `path` that plotters failed to draw with `reason`.
+    pub fn new(path: &Path, reason: impl std::fmt::Display) -> Self {
+        PlotError {
+            path: path.display().to_string(),
+            reason: reason.to_string(),
+        }
+    }
+}
 
 /// The family name under which the embedded font is registered; use it in every text style.
 pub const FONT: &str = "sans-serif";

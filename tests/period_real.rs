@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use calnet::lc_prep::{FeatureConfig, FeatureExtractor};
 use calnet::period;
+use lc_prep::{FeatureConfig, FeatureExtractor};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/lc");
 
@@ -30,9 +30,9 @@ const CASES: [(&str, f64); 3] = [
 #[test]
 fn known_binaries_get_their_period_from_every_segment() {
     let extractor = FeatureExtractor::new(FeatureConfig::reference()).unwrap();
-    let grid = calnet::gls::FrequencyGrid::calnet();
+    let grid = gls::FrequencyGrid::calnet();
     for (file, truth) in CASES {
-        let lc = calnet::tess_io::read(Path::new(FIXTURES).join(file)).unwrap();
+        let lc = tess_io::read(Path::new(FIXTURES).join(file)).unwrap();
         let features = extractor.extract(&lc).unwrap();
         assert!(!features.segments.is_empty(), "{file}");
         let (keep, _) = lc.quality_keep(FeatureConfig::reference().quality);

@@ -5,8 +5,7 @@ use std::path::Path;
 
 use plotters::prelude::*;
 
-use super::training::PlotError;
-use super::{register_fonts, FONT};
+use super::{register_fonts, PlotError, FONT};
 
 /// Draws `power` against `periods` (days, any order) into a PNG at `path`, with vertical lines
 /// at `best_period` (red) and twice it (green) when it is given and inside the axis.
@@ -15,7 +14,7 @@ use super::{register_fonts, FONT};
 /// let periods = [0.5, 1.0, 2.0, 4.0];
 /// let power = [0.1, 0.9, 0.3, 0.2];
 /// calnet::plot::periodogram::periodogram("gls.png".as_ref(), "TIC 1", &periods, &power, Some(1.0))?;
-/// # Ok::<(), calnet::plot::training::PlotError>(())
+/// # Ok::<(), calnet::plot::PlotError>(())
 /// ```
 pub fn periodogram(
     path: &Path,
@@ -25,10 +24,7 @@ pub fn periodogram(
     best_period: Option<f64>,
 ) -> Result<(), PlotError> {
     register_fonts();
-    draw(path, title, periods, power, best_period).map_err(|e| PlotError {
-        path: path.display().to_string(),
-        reason: e.to_string(),
-    })
+    draw(path, title, periods, power, best_period).map_err(|e| PlotError::new(path, e))
 }
 
 type DrawResult = Result<(), Box<dyn std::error::Error>>;

@@ -33,14 +33,14 @@ const UNFLAGGED: RGBColor = RGBColor(238, 238, 238);
 /// Everything a sheet shows.
 ///
 /// ```
-/// use calnet::lc_prep::{FeatureConfig, FeatureExtractor};
+/// use lc_prep::{FeatureConfig, FeatureExtractor};
 /// use calnet::plot::sheet::Sheet;
 ///
-/// let lc = calnet::tess_io::read(concat!(env!("CARGO_MANIFEST_DIR"),
+/// let lc = tess_io::read(concat!(env!("CARGO_MANIFEST_DIR"),
 ///     "/fixtures/lc/tess2020106103520-s0024-0000000199574208-0180-s_lc.fits"))?;
 /// let config = FeatureConfig::reference();
 /// let features = FeatureExtractor::new(config)?.extract(&lc)?;
-/// let grid = calnet::gls::FrequencyGrid::calnet();
+/// let grid = gls::FrequencyGrid::calnet();
 /// let p_eb = vec![0.9; features.segments.len()]; // as the network would give them
 /// let seg = &features.segments[0];
 /// let peak = calnet::period::peak_period(grid.periods(), &seg.gls).unwrap();

@@ -25,8 +25,10 @@ enum Command {
     /// Classify segments: p(EB) from the CALNet network (--features DIR: precomputed inputs).
     Classify(cmd::classify::Args),
     /// Train CALNet on labelled light curves; metrics, curves and checkpoints per epoch.
+    #[cfg(feature = "torch")]
     Train(cmd::train::Args),
     /// Metrics of weights on labelled light curves, per segment and per file.
+    #[cfg(feature = "torch")]
     Evaluate(cmd::evaluate::Args),
     /// Join the output folders of `calnet classify --shard K/N` into one run's outputs.
     Merge(cmd::merge::Args),
@@ -43,7 +45,9 @@ fn main() -> std::process::ExitCode {
         Command::Features(args) => cmd::features::run(args),
         Command::Gls(args) => cmd::gls::run(args),
         Command::Classify(args) => cmd::classify::run(args),
+        #[cfg(feature = "torch")]
         Command::Train(args) => cmd::train::run(args),
+        #[cfg(feature = "torch")]
         Command::Evaluate(args) => cmd::evaluate::run(args),
         Command::Merge(args) => cmd::merge::run(args),
         Command::Simulate(args) => cmd::simulate::run(args),

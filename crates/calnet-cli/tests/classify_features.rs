@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use calnet::calnet_model::tch::Tensor;
+use calnet_model::tch::Tensor;
 
 mod common;
 use common::{calnet, CPU_ONE_THREAD};

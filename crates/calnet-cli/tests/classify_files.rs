@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use calnet::calnet_model::{self, tch, CalNet};
+use calnet_model::{self, tch, CalNet};
 
 mod common;
 use common::calnet;

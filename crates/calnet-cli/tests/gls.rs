@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use calnet::gls::{FrequencyGrid, Periodogram};
-use calnet::tess_io::{self, QualityMask};
+use gls::{FrequencyGrid, Periodogram};
+use tess_io::{self, QualityMask};
 
 /// CW Eri, sector 31: a detached EB with P = 2.728 d (equal-ish eclipses: GLS peaks at P/2).
 fn cw_eri() -> PathBuf {

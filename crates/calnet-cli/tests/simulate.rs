@@ -5,8 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use calnet::lc_sim::{self, Truth};
-use calnet::tess_io;
+use lc_sim::Truth;
 
 mod common;
 use common::calnet;

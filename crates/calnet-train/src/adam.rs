@@ -39,7 +39,7 @@ impl Adam {
     /// variables are taken in name order so that the state files are stable.
     ///
     /// ```
-    /// use calnet_train::tch::{nn, Device, Kind, Tensor};
+    /// use tch::{nn, Device, Kind, Tensor};
     /// let vs = nn::VarStore::new(Device::Cpu);
     /// let w = vs.root().ones("w", &[2]);
     /// let mut opt = calnet_train::Adam::new(&vs, 0.1, true);

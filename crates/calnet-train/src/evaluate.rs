@@ -31,7 +31,7 @@ pub struct Evaluation {
 ///
 /// ```no_run
 /// # fn data() -> calnet_train::Dataset { unimplemented!() }
-/// let (vs, net) = calnet_train::new_calnet(calnet_train::tch::Device::Cpu, 0);
+/// let (vs, net) = calnet_train::new_calnet(tch::Device::Cpu, 0);
 /// calnet_train::load_vars(&vs, "best.safetensors".as_ref())?;
 /// let ev = calnet_train::evaluate(&net, &data(), vs.device(), 128)?;
 /// println!("segment recall {:.3}, file recall {:.3}", ev.segment.recall, ev.file.recall);

@@ -6,7 +6,9 @@
 //! - [`Dataset`] built through a [`FeatureSource`] (`lc_prep::FeatureExtractor`) and a
 //!   [`FeatureCache`], reporting every input it could not use in [`DataReport`];
 //! - [`train()`] with a [`TrainConfig`], writing metrics and checkpoints;
-//! - [`evaluate()`] of saved weights, per segment and per file.
+//! - [`evaluate()`] of saved weights, per segment and per file;
+//! - with the `plots` feature, [`plots`]: loss and accuracy curves and the confusion matrix as
+//!   PNG pictures.
 //!
 //! ```
 //! use calnet_train::{Metrics, split};
@@ -27,6 +29,8 @@ mod error;
 pub mod evaluate;
 pub mod labels;
 pub mod metrics;
+#[cfg(feature = "plots")]
+pub mod plots;
 pub mod split;
 pub mod train;
 
@@ -42,9 +46,6 @@ pub use train::{
     load_vars, new_calnet, save_vars, train, EpochRecord, Loss, LrSchedule, Network, TrainConfig,
     TrainOutcome,
 };
-
-pub use calnet_model::{self, tch, DeviceSpec};
-pub use lc_prep;
 
 /// Progress of a long operation, for a caller that shows it.
 #[derive(Debug)]

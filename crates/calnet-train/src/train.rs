@@ -278,7 +278,7 @@ struct MetricsFile<'a> {
 /// ```no_run
 /// use calnet_train::{train, Dataset, TrainConfig, new_calnet};
 /// # fn data() -> Dataset { unimplemented!() }
-/// let (vs, net) = new_calnet(calnet_train::tch::Device::Cpu, 42);
+/// let (vs, net) = new_calnet(tch::Device::Cpu, 42);
 /// let outcome = train(&net, &vs, &data(), &TrainConfig::default(), "run".as_ref(), false, &|_| {})?;
 /// println!("best epoch {:?}", outcome.best_epoch);
 /// # Ok::<(), calnet_train::TrainError>(())

@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use calnet_train::tch::{nn, Device, Kind, Tensor};
 use calnet_train::{Adam, Catalog, Metrics};
+use tch::{nn, Device, Kind, Tensor};
 
 fn root() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))

@@ -4,9 +4,9 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
-use calnet_train::tch::{nn, nn::Module, Device, Kind, Tensor};
 use calnet_train::{train, DataFile, Dataset, Loss, LrSchedule, Network, Progress, TrainConfig};
 use rand::{Rng, SeedableRng};
+use tch::{nn, nn::Module, Device, Kind, Tensor};
 
 /// A small network with the same interface (and a dropout, so resume must restore its RNG).
 struct Tiny {

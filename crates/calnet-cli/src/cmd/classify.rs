@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use calnet::calnet_model::{Classifier, ClassifierOptions, DeviceSpec, GLS_LEN, LC_LEN};
-use calnet::lc_prep::output::FeatureCsvReader;
 use calnet::pipeline::{Plots, Shard};
+use calnet_model::{Classifier, ClassifierOptions, DeviceSpec, GLS_LEN, LC_LEN};
+use lc_prep::output::FeatureCsvReader;
 
 mod files;
 

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use calnet::calnet_model::{self, STATE_DICT_KEYS};
-use calnet::calnet_train::{self as ct, tch, DeviceSpec, Metrics};
+use calnet_model::{DeviceSpec, STATE_DICT_KEYS};
+use calnet_train::{self as ct, Metrics};
 
 use super::train::{load_data, DataArgs};
 
@@ -76,12 +76,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         std::fs::create_dir_all(out)
             .with_context(|| format!("{}: cannot create", out.display()))?;
         ev.write(out, &data)?;
-        calnet::plot::training::confusion(
+        ct::plots::confusion(
             &out.join("confusion.png"),
             &ev.segment.confusion,
             &format!("Segments ({})", ev.segment.n),
         )?;
-        calnet::plot::training::confusion(
+        ct::plots::confusion(
             &out.join("confusion-files.png"),
             &ev.file.confusion,
             &format!("Files ({})", ev.file.n),

@@ -5,10 +5,10 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use calnet::lc_prep::output::{FeatureWriter, Format};
-use calnet::lc_prep::{FeatureConfig, FeatureExtractor, Features, Mode};
-use calnet::tess_io::{self, Metadata, QualityMask};
+use lc_prep::output::{FeatureWriter, Format};
+use lc_prep::{FeatureConfig, FeatureExtractor, Features, Mode};
 use rayon::prelude::*;
+use tess_io::{self, Metadata, QualityMask};
 
 /// Arguments of `calnet features`.
 #[derive(clap::Args)]

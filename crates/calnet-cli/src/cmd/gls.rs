@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use calnet::gls::{FrequencyGrid, Method, Normalization, Periodogram};
-use calnet::tess_io::{self, QualityMask};
+use gls::{FrequencyGrid, Method, Normalization, Periodogram};
+use tess_io::{self, QualityMask};
 
 /// Arguments of `calnet gls`.
 #[derive(clap::Args)]
@@ -87,7 +87,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
-    let result = (|| -> anyhow::Result<calnet::gls::PeriodogramResult> {
+    let result = (|| -> anyhow::Result<gls::PeriodogramResult> {
         let (lc, _) = lc.apply_quality(QualityMask::Reference);
         let y: Vec<f64> = lc.flux.iter().map(|&v| v as f64).collect();
         let dy: Vec<f64> = lc.flux_err.iter().map(|&v| v as f64).collect();

@@ -4,8 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use calnet::lc_sim::{self, BinaryConstraints, Class, InjectRequest};
-use calnet::tess_io;
+use lc_sim::{self, BinaryConstraints, Class, InjectRequest};
 
 /// Arguments of `calnet inject`.
 #[derive(clap::Args)]

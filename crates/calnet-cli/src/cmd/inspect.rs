@@ -5,8 +5,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use calnet::lc_prep::segment::{split_at_gaps, REFERENCE_GAP_DAYS};
-use calnet::tess_io::{self, FluxColumn, LightCurve, MaskReport, Product, QualityMask};
+use lc_prep::segment::{split_at_gaps, REFERENCE_GAP_DAYS};
+use tess_io::{self, FluxColumn, LightCurve, MaskReport, Product, QualityMask};
 
 /// Arguments of `calnet inspect`.
 #[derive(clap::Args)]

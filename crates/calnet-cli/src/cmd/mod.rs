@@ -2,6 +2,7 @@
 //! libraries.
 
 pub mod classify;
+#[cfg(feature = "torch")]
 pub mod evaluate;
 pub mod features;
 pub mod gls;
@@ -9,4 +10,5 @@ pub mod inject;
 pub mod inspect;
 pub mod merge;
 pub mod simulate;
+#[cfg(feature = "torch")]
 pub mod train;

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use calnet::lc_sim::{self, Class, Progress, SimConfig};
 use indicatif::{ProgressBar, ProgressStyle};
+use lc_sim::{self, Class, Progress, SimConfig};
 
 /// Arguments of `calnet simulate`.
 #[derive(clap::Args)]

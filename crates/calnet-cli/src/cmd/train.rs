@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use calnet::calnet_train::{
-    self as ct, lc_prep, tch, Dataset, DeviceSpec, FeatureCache, Labels, Loss, LrSchedule,
-    Progress, TrainConfig,
+use calnet_model::DeviceSpec;
+use calnet_train::{
+    self as ct, Dataset, FeatureCache, Labels, Loss, LrSchedule, Progress, TrainConfig,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -300,7 +300,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     )
                 });
             }
-            if let Err(e) = calnet::plot::training::curves(&out.join("curves.png"), history) {
+            if let Err(e) = ct::plots::curves(&out.join("curves.png"), history) {
                 batch_bar.suspend(|| eprintln!("{e}"));
             }
         }
@@ -319,8 +319,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Some(v) => (v, "validation"),
             None => (&rec.train, "training"),
         };
-        calnet::plot::training::curves(&args.out.join("curves.png"), &outcome.history)?;
-        calnet::plot::training::confusion(
+        ct::plots::curves(&args.out.join("curves.png"), &outcome.history)?;
+        ct::plots::confusion(
             &args.out.join("confusion.png"),
             &m.confusion,
             &format!("Epoch {} ({set}, {} segments)", rec.epoch, m.n),

@@ -1,44 +1,27 @@
-//! Training pictures: `curves.png` (loss and accuracy per epoch, training against validation)
+//! Training pictures (feature `plots`): `curves.png` (loss and accuracy per epoch, training against validation)
 //! and `confusion.png` (the confusion matrix as in the CALNet paper's figure: a blue heat map
 //! of counts with the share of each true class in every cell).
 
 use std::path::Path;
 
-use plotters::prelude::*;
+use calnet::plot::plotters::prelude::*;
+use calnet::plot::{register_fonts, PlotError, FONT};
 
-use super::{register_fonts, FONT};
-use calnet_train::{Confusion, EpochRecord};
+use crate::{Confusion, EpochRecord};
 
 const BLUE: RGBColor = RGBColor(31, 119, 180);
 const ORANGE: RGBColor = RGBColor(255, 127, 14);
 
-/// Why a picture could not be drawn (the path and plotters' message).
-#[derive(Debug, thiserror::Error)]
-#[error("{path}: cannot draw: {reason}")]
-pub struct PlotError {
-    /// The picture's path.
-    pub path: String,
-    /// plotters' message.
-    pub reason: String,
-}
-
-fn wrap<T, E: std::fmt::Debug>(path: &Path, r: Result<T, E>) -> Result<T, PlotError> {
-    r.map_err(|e| PlotError {
-        path: path.display().to_string(),
-        reason: format!("{e:?}"),
-    })
-}
-
 /// Draws loss (left) and accuracy (right) per epoch, training and validation, into a PNG.
 ///
 /// ```no_run
-/// # let history: Vec<calnet::calnet_train::EpochRecord> = Vec::new();
-/// calnet::plot::training::curves("run/curves.png".as_ref(), &history)?;
-/// # Ok::<(), calnet::plot::training::PlotError>(())
+/// # let history: Vec<calnet_train::EpochRecord> = Vec::new();
+/// calnet_train::plots::curves("run/curves.png".as_ref(), &history)?;
+/// # Ok::<(), calnet::plot::PlotError>(())
 /// ```
 pub fn curves(path: &Path, history: &[EpochRecord]) -> Result<(), PlotError> {
     register_fonts();
-    wrap(path, draw_curves(path, history))
+    draw_curves(path, history).map_err(|e| PlotError::new(path, e))
 }
 
 type DrawResult = Result<(), Box<dyn std::error::Error>>;
@@ -48,7 +31,7 @@ fn draw_curves(path: &Path, history: &[EpochRecord]) -> DrawResult {
     root.fill(&WHITE)?;
     let panels = root.split_evenly((1, 2));
     let n = history.len().max(1) as f64;
-    type Pick = fn(&calnet_train::Metrics) -> Option<f64>;
+    type Pick = fn(&crate::Metrics) -> Option<f64>;
     let loss: Pick = |m| m.loss;
     let acc: Pick = |m| Some(m.accuracy);
     for (area, (title, pick)) in panels.iter().zip([("Loss", loss), ("Accuracy", acc)]) {
@@ -115,13 +98,13 @@ fn draw_curves(path: &Path, history: &[EpochRecord]) -> DrawResult {
 /// "EB"), each cell shaded by its share of the true class and labelled with its count and share.
 ///
 /// ```no_run
-/// let c = calnet::calnet_train::Confusion { tp: 95, fp: 2, tn: 98, fn_: 5 };
-/// calnet::plot::training::confusion("confusion.png".as_ref(), &c, "Validation")?;
-/// # Ok::<(), calnet::plot::training::PlotError>(())
+/// let c = calnet_train::Confusion { tp: 95, fp: 2, tn: 98, fn_: 5 };
+/// calnet_train::plots::confusion("confusion.png".as_ref(), &c, "Validation")?;
+/// # Ok::<(), calnet::plot::PlotError>(())
 /// ```
 pub fn confusion(path: &Path, c: &Confusion, title: &str) -> Result<(), PlotError> {
     register_fonts();
-    wrap(path, draw_confusion(path, c, title))
+    draw_confusion(path, c, title).map_err(|e| PlotError::new(path, e))
 }
 
 fn draw_confusion(path: &Path, c: &Confusion, title: &str) -> DrawResult {
@@ -199,7 +182,7 @@ fn draw_confusion(path: &Path, c: &Confusion, title: &str) -> DrawResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use calnet_train::Metrics;
+    use crate::Metrics;
 
     fn png_size(path: &Path) -> usize {
         // A blank 1200x500 PNG compresses to a few hundred bytes; drawn text and lines do not.
