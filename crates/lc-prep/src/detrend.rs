@@ -130,7 +130,7 @@ pub fn robust_spline(
     let mut residuals = vec![0.0; n];
     let trend = loop {
         iterations += 1;
-        let spline = lsq_spline(t, &y, &fit_keep, &knots)?;
+        let spline = lsq_spline(t, &y, &fit_keep, &knots);
         spline.eval_into(t, &mut fitted);
         for i in 0..n {
             residuals[i] = y[i] - fitted[i];
@@ -186,41 +186,13 @@ fn lsq_knots(t0: f64, t1: f64, spacing: f64) -> Vec<f64> {
     knots
 }
 
-/// Least-squares cubic spline on fixed knots through the points with `keep` set.
-///
-/// Each row of the design matrix has only 4 non-zero B-spline values, so the normal equations
-/// `AᵀA c = Aᵀy` (a small banded matrix, one row and column per B-spline) are accumulated
-/// directly and solved by SVD (LAPACK `gelsd`): knot intervals without data make `AᵀA`
-/// singular, and the SVD then gives the minimum-norm solution instead of failing.
-fn lsq_spline(t: &[f64], y: &[f64], keep: &[bool], knots: &[f64]) -> Result<Spline, Error> {
-    use ndarray::{Array1, Array2};
-    use ndarray_linalg::LeastSquaresSvd;
-    let nb = knots.len() - 4;
-    let mut ata = Array2::<f64>::zeros((nb, nb));
-    let mut aty = Array1::<f64>::zeros(nb);
-    let mut l = 4; // 1-based knot interval, t(l) <= x < t(l+1), as in FITPACK
-    for i in (0..t.len()).filter(|&i| keep[i]) {
-        let xi = t[i];
-        while !(xi < knots[l] || l == nb) {
-            l += 1;
-        }
-        let h = fitpack::fpbspl(knots, xi, l);
-        let c0 = l - 4;
-        for (j, hj) in h.iter().enumerate() {
-            aty[c0 + j] += hj * y[i];
-            for (k, hk) in h.iter().enumerate() {
-                ata[[c0 + j, c0 + k]] += hj * hk;
-            }
-        }
-    }
-    let solution = ata
-        .least_squares(&aty)
-        .map_err(|e| Error::LeastSquares(e.to_string()))?
-        .solution;
-    Ok(Spline {
+/// Least-squares cubic spline on fixed knots through the points with `keep` set
+/// ([`fitpack`]'s Givens reduction; knot intervals without data are allowed).
+fn lsq_spline(t: &[f64], y: &[f64], keep: &[bool], knots: &[f64]) -> Spline {
+    Spline {
         knots: knots.to_vec(),
-        coeffs: solution.to_vec(),
-    })
+        coeffs: fitpack::lsq(t, y, keep, knots),
+    }
 }
 
 #[cfg(test)]
@@ -236,7 +208,7 @@ mod tests {
             .collect();
         let y: Vec<f64> = t.iter().map(|v| 3.0 - v + 0.5 * v * v * v).collect();
         let knots = lsq_knots(t[0], t[t.len() - 1], 0.5);
-        let s = lsq_spline(&t, &y, &vec![true; t.len()], &knots).unwrap();
+        let s = lsq_spline(&t, &y, &vec![true; t.len()], &knots);
         assert!(s.coeffs.iter().all(|c| c.is_finite()));
         for (ti, yi) in t.iter().zip(&y) {
             assert!((s.eval_one(*ti) - yi).abs() < 1e-8, "at {ti}");

@@ -47,9 +47,6 @@ pub enum Error {
         /// The quantity.
         what: &'static str,
     },
-    /// The robust spline's least-squares solve failed.
-    #[error("robust spline least squares: {0}")]
-    LeastSquares(String),
     /// The periodogram failed.
     #[error("periodogram: {0}")]
     Periodogram(String),

@@ -89,31 +89,12 @@ impl Spline {
         let mut l = K1;
         for it in 0..m {
             let xi = x[it];
-            let mut yi = y[it];
             while !(xi < t[l] || l == nk1) {
                 l += 1;
             }
-            let mut h = fpbspl(&t, xi, l);
+            let h = fpbspl(&t, xi, l);
             q.push((l, h));
-            let mut j = l - K1;
-            for i in 1..=K1 {
-                j += 1;
-                let piv = h[i - 1];
-                if piv == 0.0 {
-                    continue;
-                }
-                let row = &mut a[j - 1];
-                let (cos, sin) = fpgivs(piv, &mut row[0]);
-                fprota(cos, sin, &mut yi, &mut z[j - 1]);
-                if i == K1 {
-                    break;
-                }
-                let mut i2 = 0;
-                for i1 in i + 1..=K1 {
-                    i2 += 1;
-                    fprota(cos, sin, &mut h[i1 - 1], &mut row[i2]);
-                }
-            }
+            rotate_in(&mut a, &mut z, l, h, y[it]);
         }
         let coeffs = fpback(&a, &z);
         // splev's sum, in its order, over the stored B-spline values.
@@ -226,6 +207,57 @@ fn check_data(x: &[f64], y: &[f64]) -> Result<(), Error> {
     Ok(())
 }
 
+/// Loop 130 of `fpcurf` for one observation: rotates the row `h` (the B-splines at the point,
+/// whose knot interval is `l`, 1-based) with right-hand side `yi` into the upper-triangular
+/// band `a` and `z`.
+#[inline(always)]
+fn rotate_in(a: &mut [[f64; K1]], z: &mut [f64], l: usize, mut h: [f64; K1], mut yi: f64) {
+    let mut j = l - K1;
+    for i in 1..=K1 {
+        j += 1;
+        let piv = h[i - 1];
+        if piv == 0.0 {
+            continue;
+        }
+        let row = &mut a[j - 1];
+        let (cos, sin) = fpgivs(piv, &mut row[0]);
+        fprota(cos, sin, &mut yi, &mut z[j - 1]);
+        if i == K1 {
+            break;
+        }
+        let mut i2 = 0;
+        for i1 in i + 1..=K1 {
+            i2 += 1;
+            fprota(cos, sin, &mut h[i1 - 1], &mut row[i2]);
+        }
+    }
+}
+
+/// The least-squares cubic spline on the given `knots` (the first and last four repeated)
+/// through the points `(t[i], y[i])` with `keep[i]` set, `t` increasing and inside the knots:
+/// FITPACK's `fpcurf` reduction with fixed knots (scipy's `LSQUnivariateSpline` without its
+/// Schoenberg-Whitney check). The observation matrix is reduced by Givens rotations row by
+/// row, never forming the normal equations, so the condition number is that of the matrix and
+/// not its square.
+///
+/// A B-spline that no kept point reaches (four or more knot intervals without data) has an
+/// all-zero column: its coefficient is set to zero, which is the minimum-norm least-squares
+/// solution (the other coefficients do not depend on it).
+pub(crate) fn lsq(t: &[f64], y: &[f64], keep: &[bool], knots: &[f64]) -> Vec<f64> {
+    let nk1 = knots.len() - K1;
+    let mut a = vec![[0.0f64; K1]; nk1];
+    let mut z = vec![0.0f64; nk1];
+    let mut l = K1; // 1-based knot interval, t(l) <= x < t(l+1)
+    for i in (0..t.len()).filter(|&i| keep[i]) {
+        let xi = t[i];
+        while !(xi < knots[l] || l == nk1) {
+            l += 1;
+        }
+        rotate_in(&mut a, &mut z, l, fpbspl(knots, xi, l), y[i]);
+    }
+    fpback(&a, &z)
+}
+
 /// `fpbspl`: the k + 1 non-zero B-splines at `x`, with `t(l) <= x < t(l+1)` (`l` 1-based).
 #[inline(always)]
 pub(crate) fn fpbspl(t: &[f64], x: f64, l: usize) -> [f64; K1] {
@@ -285,7 +317,9 @@ fn fpback(a: &[[f64; K1]], z: &[f64]) -> Vec<f64> {
     let n = z.len();
     let k1 = K1 - 1;
     let mut c = vec![0.0; n];
-    c[n - 1] = z[n - 1] / a[n - 1][0];
+    // A zero diagonal is a B-spline without data (only in `lsq`): its coefficient is zero.
+    let solve = |store: f64, diag: f64| if diag == 0.0 { 0.0 } else { store / diag };
+    c[n - 1] = solve(z[n - 1], a[n - 1][0]);
     if n == 1 {
         return c;
     }
@@ -298,7 +332,7 @@ fn fpback(a: &[[f64; K1]], z: &[f64]) -> Vec<f64> {
             m += 1;
             store -= c[m - 1] * a[i - 1][l];
         }
-        c[i - 1] = store / a[i - 1][0];
+        c[i - 1] = solve(store, a[i - 1][0]);
         i -= 1;
     }
     c

@@ -29,9 +29,6 @@
 //! ```
 #![deny(missing_docs)]
 
-// ndarray-linalg needs a LAPACK; this links the system OpenBLAS.
-extern crate openblas_src;
-
 pub mod clip;
 pub mod config;
 pub mod detrend;

@@ -309,3 +309,93 @@ fn real_segments_match_the_reference_pipeline() {
         );
     }
 }
+
+/// numpy's `lstsq` (SVD, minimum norm) of the B-spline design matrix that scipy builds, on the
+/// points `keep` selects: the coefficients robust mode's trend must have.
+fn numpy_lstsq(t: &[f64], y: &[f64], keep: &[bool], knots: &[f64]) -> Vec<f64> {
+    let dir = tempfile::tempdir().unwrap();
+    let put = |name: &str, v: &[f64]| {
+        let bytes: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    };
+    put("t.f64", &select(t, keep));
+    put("y.f64", &select(y, keep));
+    put("knots.f64", knots);
+    let script = "import sys, numpy as np\n\
+                  from scipy.interpolate import BSpline\n\
+                  d = sys.argv[1]\n\
+                  t, y, k = (np.fromfile(f'{d}/{n}.f64') for n in ('t', 'y', 'knots'))\n\
+                  a = BSpline.design_matrix(t, k, 3).toarray()\n\
+                  np.linalg.lstsq(a, y, rcond=None)[0].tofile(f'{d}/c.f64')\n";
+    let out = std::process::Command::new(python())
+        .args(["-c", script])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    f64s(dir.path(), "c")
+}
+
+/// Returns how many coefficients are zero.
+fn assert_trend_matches_numpy(what: &str, t: &[f64], flux: &[f32]) -> usize {
+    let x = normalised_time(t).unwrap();
+    let fit = lc_prep::detrend::robust_spline(t, &x, flux, &Default::default()).unwrap();
+    let y: Vec<f64> = flux.iter().map(|&f| f as f64).collect();
+    let want = numpy_lstsq(t, &y, &fit.fit_keep, &fit.trend.knots);
+    assert_eq!(fit.trend.coeffs.len(), want.len(), "{what}: coefficients");
+    let scale = want.iter().fold(0.0f64, |m, c| m.max(c.abs()));
+    for (i, (got, want)) in fit.trend.coeffs.iter().zip(&want).enumerate() {
+        assert!(
+            (got - want).abs() <= 1e-9 * scale,
+            "{what}: coefficient {i}: {got} against numpy's {want}"
+        );
+    }
+    fit.trend.coeffs.iter().filter(|&&c| c == 0.0).count()
+}
+
+#[test]
+fn robust_trend_matches_numpy_lstsq() {
+    // Real segments: CW Eri (SPOC 2-min) and a TESS-SPOC FFI light curve, every segment.
+    for file in [
+        "tess2020294194027-s0031-0000000098853987-0198-s_lc.fits",
+        "hlsp_tess-spoc_tess_phot_0000000038846515-s0001_tess_v1_lc.fits",
+    ] {
+        let lc = tess_io::read(fixture(file)).unwrap();
+        let (keep, _) = lc.quality_keep(tess_io::QualityMask::Reference);
+        let t = select(&lc.time, &keep);
+        let f = select(&lc.flux, &keep);
+        for (k, range) in lc_prep::segment::split_at_gaps(&t, 0.75)
+            .into_iter()
+            .enumerate()
+            .filter(|(_, r)| r.len() >= 100)
+        {
+            assert_trend_matches_numpy(
+                &format!("{file} segment {k}"),
+                &t[range.clone()],
+                &f[range],
+            );
+        }
+    }
+    // A 3-day hole (six 0.5-day knot intervals): B-splines without data make zero columns of
+    // the design matrix, which numpy's minimum-norm answer gives zero coefficients.
+    let t: Vec<f64> = (0..7200)
+        .map(|i| i as f64 / 720.0)
+        .filter(|v| !(3.0..6.0).contains(v))
+        .collect();
+    let f: Vec<f32> = t
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            (1.0 + 0.01 * (0.7 * v).sin() + 1e-4 * ((i * 7919 % 101) as f64 - 50.0) / 50.0) as f32
+        })
+        .collect();
+    let zeros = assert_trend_matches_numpy("hole", &t, &f);
+    assert!(
+        zeros >= 2,
+        "{zeros} zero coefficients: the hole left every B-spline data"
+    );
+}
