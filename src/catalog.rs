@@ -21,7 +21,7 @@
 //!         tic: 98853987, sector: Some(4), product: "SPOC".into(),
 //!         ra: Some(47.1), dec: Some(-17.9), tmag: Some(7.9), teff: Some(6800.0),
 //!         segments: vec![segment(0, 0.98), segment(1, 0.31)],
-//!         skipped: vec![], period: None, sheet: None,
+//!         skipped: vec![], period: None, sheet: None, quality_bitmask: u32::MAX,
 //!     }),
 //! };
 //! let catalog = Catalog::from_records(&[record], 0.5);
@@ -38,6 +38,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::period::PeriodEstimate;
 use crate::pipeline::Error;
+use crate::vet::Vetting;
 
 /// What the pipeline learned from one input file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -102,6 +103,15 @@ pub struct Classified {
     pub period: Option<SegmentPeriod>,
     /// The vetting sheet's file name (inside the run's `sheets/` folder), if one was drawn.
     pub sheet: Option<String>,
+    /// The QUALITY bits that dropped a cadence (`tess_io::QualityMask::bitmask`), so that
+    /// [`crate::vet`] reads the same points again; journals written before it had the field
+    /// used the reference mask (every bit).
+    #[serde(default = "every_bit")]
+    pub quality_bitmask: u32,
+}
+
+fn every_bit() -> u32 {
+    u32::MAX
 }
 
 /// One classified segment.
@@ -184,6 +194,9 @@ pub struct CatalogRow {
     pub period_peak: Option<f64>,
     /// EB period estimate of the most probable segment (the peak or twice the peak), days.
     pub period_eb: Option<f64>,
+    /// The vetting metrics ([`crate::vet::vet_catalog`]); `None` until measured, written as
+    /// NaN with the reason `not vetted`.
+    pub vetting: Option<Vetting>,
 }
 
 /// The per-target catalog.
@@ -248,12 +261,14 @@ impl Catalog {
             teff: first(|f| f.teff),
             period_peak: best.map(|(_, _, p)| p.estimate.peak),
             period_eb: best.map(|(_, _, p)| p.estimate.period),
+            vetting: None,
         })
     }
 }
 
 /// The catalog's columns: name, unit (for the documentation), decimals in `catalog.dat`.
-pub const CATALOG_COLUMNS: [(&str, &str, Option<usize>); 12] = [
+/// From `depth1` on, the vetting metrics of [`crate::vet`] (NaN where unmeasured).
+pub const CATALOG_COLUMNS: [(&str, &str, Option<usize>); 27] = [
     ("TIC", "TESS Input Catalog identifier", None),
     ("sectors", "sectors classified, comma-separated", None),
     ("n_seg", "segments classified", None),
@@ -266,7 +281,29 @@ pub const CATALOG_COLUMNS: [(&str, &str, Option<usize>); 12] = [
     ("Teff", "effective temperature, K", Some(0)),
     ("P_peak", "periodogram peak period, d", Some(6)),
     ("P_EB", "EB period estimate, d", Some(6)),
+    ("depth1", "primary eclipse depth, ppm", Some(1)),
+    ("depth1_err", "its uncertainty, ppm", Some(1)),
+    ("depth2", "secondary eclipse depth, ppm", Some(1)),
+    ("depth2_err", "its uncertainty, ppm", Some(1)),
+    (
+        "phase2",
+        "phase of the secondary after the primary",
+        Some(4),
+    ),
+    ("snr1", "primary depth over its uncertainty", Some(2)),
+    ("snr2", "secondary depth over its uncertainty", Some(2)),
+    ("snr2_min", "SNR of a significant secondary", Some(2)),
+    ("odd_even", "odd-even depth difference, sigma", Some(2)),
+    ("T14_P", "eclipse duration over period", Some(5)),
+    ("v_shape", "ingress fraction: 0 box, 1 V", Some(2)),
+    ("ellip", "ellipsoidal semi-amplitude, ppm", Some(1)),
+    ("refl", "reflection semi-amplitude, ppm", Some(1)),
+    ("flag", "EB, planet-like, sinusoidal or ambiguous", None),
+    ("reason", "why the flag, or why the metrics are NaN", None),
 ];
+
+/// The first vetting column of [`CATALOG_COLUMNS`].
+const VET_COLUMN: usize = 12;
 
 impl CatalogRow {
     /// The row's fields as text, in [`CATALOG_COLUMNS`] order: full precision when
@@ -303,6 +340,50 @@ impl CatalogRow {
             num(self.period_peak, 10),
             num(self.period_eb, 11),
         ]
+        .into_iter()
+        .chain(self.vet_fields(decimals))
+        .collect()
+    }
+
+    /// The vetting columns: NaN (`NaN`) where a metric is unmeasured.
+    fn vet_fields(&self, decimals: bool) -> Vec<String> {
+        let unvetted;
+        let v = match &self.vetting {
+            Some(v) => v,
+            None => {
+                unvetted = Vetting::unmeasured(self.period_eb, "not vetted");
+                &unvetted
+            }
+        };
+        let values = [
+            v.depth1,
+            v.depth1_err,
+            v.depth2,
+            v.depth2_err,
+            v.phase2,
+            v.snr1,
+            v.snr2,
+            v.snr2_threshold,
+            v.odd_even_sigma,
+            v.duration_over_period,
+            v.v_shape,
+            v.ellipsoidal,
+            v.reflection,
+        ];
+        let mut out: Vec<String> = values
+            .iter()
+            .enumerate()
+            .map(
+                |(k, &x)| match (CATALOG_COLUMNS[VET_COLUMN + k].2, decimals) {
+                    _ if x.is_nan() => "NaN".to_string(),
+                    (Some(d), true) => format!("{x:.d$}"),
+                    _ => format!("{x}"),
+                },
+            )
+            .collect();
+        out.push(v.flag.name().to_string());
+        out.push(v.reason.clone());
+        out
     }
 }
 
@@ -483,9 +564,11 @@ pub const OUTPUT_FILES: [&str; 5] = [
 ];
 
 /// Writes every output of a run into `dir` from its records (in the order given), each file
-/// atomically; returns the catalog.
+/// atomically; returns the catalog, its rows vetted by [`crate::vet::vet_catalog`] (which
+/// reads the targets' files again).
 pub fn write_outputs(dir: &Path, records: &[FileRecord], threshold: f32) -> Result<Catalog, Error> {
-    let catalog = Catalog::from_records(records, threshold);
+    let mut catalog = Catalog::from_records(records, threshold);
+    crate::vet::vet_catalog(&mut catalog, records);
     let files: [(&str, Vec<u8>); 5] = [
         ("segments.csv", segments_csv(records, threshold)?),
         ("skipped.csv", skipped_csv(records)?),
@@ -547,6 +630,7 @@ mod tests {
                 estimate: estimate(peak, true),
             }),
             sheet: None,
+            quality_bitmask: u32::MAX,
         })
     }
 

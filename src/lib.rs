@@ -9,7 +9,8 @@
 //! - `calnet-model`: the CALNet network;
 //!
 //! into [`pipeline`] (`calnet classify`: files to p(EB), parallel, batched, resumable, sharded),
-//! [`catalog`] (the outputs), [`period`] (EB period estimate) and the vetting sheets of
+//! [`catalog`] (the outputs), [`period`] (EB period estimate), [`vet`] (the vetting metrics:
+//! eclipse depths, secondary, odd-even, shape, harmonics, a flag) and the vetting sheets of
 //! [`plot::sheet`]. Training (`calnet-train`) and simulation (`lc-sim`) are separate crates
 //! beside this one, not under it.
 #![deny(missing_docs)]
@@ -18,3 +19,4 @@ pub mod catalog;
 pub mod period;
 pub mod pipeline;
 pub mod plot;
+pub mod vet;

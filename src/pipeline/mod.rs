@@ -738,6 +738,7 @@ impl Stages<'_> {
             skipped,
             period: None,
             sheet: None,
+            quality_bitmask: self.options.features.quality.bitmask(),
         };
         let candidate = classified.segments.iter().any(|s| s.p_eb > threshold);
         let wants_sheet = match self.options.plots {
@@ -763,6 +764,15 @@ impl Stages<'_> {
                         estimate,
                     });
                 if wants_sheet {
+                    // The sheet shows this file's own metrics; the catalog's fold all of the
+                    // target's files together.
+                    let points = crate::vet::file_points(&lc, &classified);
+                    let segments: Vec<crate::vet::Segment<'_>> = points
+                        .iter()
+                        .map(|(time, flux)| crate::vet::Segment { time, flux })
+                        .collect();
+                    let vetting =
+                        crate::vet::vet(&segments, classified.period.map(|p| p.estimate.period));
                     let name = sheet_name(meta);
                     let path = self.options.out.join(SHEETS).join(&name);
                     let sheet = crate::plot::sheet::Sheet {
@@ -774,6 +784,7 @@ impl Stages<'_> {
                         periods,
                         period: classified.period.map(|p| p.estimate),
                         threshold,
+                        vetting: Some(&vetting),
                     };
                     sheet.write(&path)?;
                     classified.sheet = Some(name);

@@ -1,6 +1,8 @@
 //! Vetting sheets: one PNG per light curve, to judge a candidate at a glance.
 //!
-//! Four panels under a title that gives the TIC, sector, product and p_eb:
+//! Four panels under a title that gives the TIC, sector, product and p_eb, and a line with
+//! the file's vetting metrics ([`crate::vet`]: the measured eclipse depths, the secondary's
+//! phase, odd-even, shape, harmonics and the flag):
 //! 1. the light curve as read (relative flux against BTJD): the points the model saw, the rows
 //!    the quality mask dropped, the top-percentile points the clip removed, the points of
 //!    segments too short to classify; each segment shaded (yellow above the threshold) and
@@ -16,6 +18,7 @@ use plotters::prelude::*;
 
 use super::{register_fonts, FONT};
 use crate::period::{self, PeriodEstimate};
+use crate::vet::Vetting;
 use lc_prep::{FeatureConfig, Features};
 use tess_io::LightCurve;
 
@@ -51,6 +54,7 @@ const UNFLAGGED: RGBColor = RGBColor(238, 238, 238);
 /// let sheet = Sheet {
 ///     lc: &lc, features: &features, config: &config, p_eb: &p_eb, best: 0,
 ///     periods: grid.periods(), period: calnet::period::estimate(&t, &f, peak), threshold: 0.5,
+///     vetting: None,
 /// };
 /// let dir = tempfile::tempdir()?;
 /// let path = dir.path().join("TIC199574208_s24.png");
@@ -76,6 +80,8 @@ pub struct Sheet<'a> {
     pub period: Option<PeriodEstimate>,
     /// The threshold above which a segment is a candidate.
     pub threshold: f32,
+    /// The file's vetting metrics, shown under the title.
+    pub vetting: Option<&'a Vetting>,
 }
 
 type DrawResult<T> = Result<T, String>;
@@ -118,7 +124,7 @@ impl Sheet<'_> {
         register_fonts();
         let root = BitMapBackend::new(path, SIZE).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
-        let (title, body) = root.split_vertically(56);
+        let (title, body) = root.split_vertically(108);
         self.title(&title)?;
         let (top, rest) = body.split_vertically(400);
         let (middle, bottom) = rest.split_vertically(390);
@@ -157,8 +163,19 @@ impl Sheet<'_> {
         if let Some(tmag) = m.tmag {
             text.push_str(&format!("   Tmag {tmag:.2}"));
         }
-        area.draw_text(&text, &(FONT, 28).into_font().color(&BLACK), (20, 14))
-            .map_err(err)
+        area.draw_text(&text, &(FONT, 28).into_font().color(&BLACK), (20, 10))
+            .map_err(err)?;
+        if let Some(v) = self.vetting {
+            for (k, line) in metrics_lines(v).iter().enumerate() {
+                area.draw_text(
+                    line,
+                    &(FONT, 19).into_font().color(&BLACK),
+                    (20, 50 + 26 * k as i32),
+                )
+                .map_err(err)?;
+            }
+        }
+        Ok(())
     }
 
     /// Panel 1: the light curve as read.
@@ -501,6 +518,49 @@ impl Sheet<'_> {
             .map_err(err)?;
         Ok(())
     }
+}
+
+/// The vetting metrics in two lines: the measured depths, then the other metrics and the flag.
+pub fn metrics_lines(v: &Vetting) -> [String; 2] {
+    if v.depth1.is_nan() {
+        return [
+            format!("vetting: no metrics ({})", v.reason),
+            format!("flag: {}", v.flag),
+        ];
+    }
+    let secondary = if v.depth2.is_nan() {
+        "no secondary candidate".to_string()
+    } else {
+        format!(
+            "secondary {:.0} ± {:.0} ppm at phase {:.3} (SNR {:.1}, {})",
+            v.depth2,
+            v.depth2_err,
+            v.phase2,
+            v.snr2,
+            if v.secondary_significant() {
+                "significant"
+            } else {
+                "not significant"
+            }
+        )
+    };
+    [
+        format!(
+            "vetting at P = {:.6} d: primary {:.0} ± {:.0} ppm (SNR {:.1}), {secondary}",
+            v.period, v.depth1, v.depth1_err, v.snr1
+        ),
+        format!(
+            "odd-even {:.1} σ, T14/P {:.4}, V-shape {:.1}, ellipsoidal {:.0} ppm, reflection {:.0} ppm: \
+             {} ({})",
+            v.odd_even_sigma,
+            v.duration_over_period,
+            v.v_shape,
+            v.ellipsoidal,
+            v.reflection,
+            v.flag,
+            v.reason
+        ),
+    ]
 }
 
 /// Sorted times, for membership tests by binary search.
