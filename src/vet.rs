@@ -21,21 +21,32 @@
 //! 3. **Secondary** (the Robovetter's model-shift test): the primary's trapezoid slides over
 //!    every phase at least one duration away from the primary; the deepest position is the
 //!    secondary, with its depth and phase. The red-noise factor `F_red` is the standard
-//!    deviation of the significances at independent phases away from both eclipses (at least 1);
-//!    every uncertainty is multiplied by it. The secondary is significant when its SNR is above
+//!    deviation of the significances of boxes half a duration apart, away from both eclipses
+//!    (at least 1); every uncertainty is multiplied by it. The secondary is significant when its SNR is above
 //!    the false-alarm threshold of a search over `P / T14` independent phases at a 1 %
 //!    false-alarm probability per target: `Φ⁻¹(1 − 0.01 T14 / (2 P))` ([`secondary_threshold`]).
 //! 4. **Odd-even** (the Robovetter's odd/even test): the primary's depth fitted separately on
-//!    odd and even cycles; the difference in units of its uncertainty.
+//!    odd and even cycles; the difference in units of its uncertainty. The odd-even and the
+//!    secondary uncertainties include a floor of [`MISMATCH`] times the primary depth: at high
+//!    SNR the trapezoid's mismatch to a limb-darkened eclipse, not the noise, limits them.
 //!
-//! The [`Flag`] follows from these, in this order ([`Vetting::flag`], `reason` says which
-//! rule fired): `ambiguous` when a metric could not be measured; `sinusoidal` when there is no
-//! eclipse with SNR ≥ [`SNR_MIN`] but the harmonics are significant, or when the harmonics'
-//! semi-amplitude exceeds the eclipse depth (ellipsoidal variables, rotators, pulsators,
-//! over-contact light curves); `EB` when the secondary is significant, odd and even depths differ
-//! by [`ODD_EVEN_MAX`] sigma or more, or the primary is [`DEPTH_MAX`] deep or deeper;
-//! `ambiguous` when it is V-shaped ([`V_SHAPE_MAX`] or more) with none of these (a grazing
-//! planet or a binary of twins at half its period); otherwise `planet-like`.
+//! The [`Flag`] follows from these, in this order (`reason` says which rule fired):
+//! 1. `ambiguous` when a metric could not be measured (NaN metrics);
+//! 2. no primary with SNR ≥ [`SNR_MIN`]: `sinusoidal` when the harmonics are significant
+//!    (their chi-square improvement ≥ [`SNR_MIN`]²), otherwise `ambiguous`;
+//! 3. `sinusoidal` when the harmonics are significant and their semi-amplitudes (ellipsoidal
+//!    plus reflection) exceed [`HARMONIC_RATIO`] times the eclipse depth (ellipsoidal
+//!    variables, rotators, pulsators, and most over-contact binaries);
+//! 4. `EB` when the secondary is significant, odd and even depths differ by [`ODD_EVEN_MAX`]
+//!    sigma or more, or the primary is [`DEPTH_MAX`] deep or deeper;
+//! 5. `ambiguous` when the dip lasts [`DURATION_MAX`] of the period or more (no planet transit
+//!    is that long), or is V-shaped ([`V_SHAPE_MAX`] or more: a grazing planet, or a binary of
+//!    twins at half its period);
+//! 6. otherwise `planet-like`.
+//!
+//! The catalog's metrics ([`vet_catalog`]) fold all of a target's files (every sector and
+//! product) together at its `P_EB`, reading the files again; a vetting sheet shows those of
+//! its own file.
 //!
 //! Bad cases give NaN metrics and the reason, never a made-up number: no period, a period
 //! longer than the span of the data, a primary seen in a single cycle, fewer than
