@@ -461,6 +461,9 @@ struct Fold {
     r: Vec<f64>,
     w: Vec<f64>,
     n: usize,
+    /// `cos x, sin x, cos 2x, sin 2x` at `x = 2π phase` of the first n points: the harmonic
+    /// fits rotate them to their zero phase instead of calling the trig functions again.
+    trig: Vec<[f64; 4]>,
 }
 
 /// A box or trapezoid fit: depth, its white-noise uncertainty, points with weight above 1/2.
@@ -537,6 +540,7 @@ impl Fold {
             r: Vec::with_capacity(2 * n),
             w: Vec::with_capacity(2 * n),
             n,
+            trig: Vec::with_capacity(n),
         };
         for shift in [0.0, 1.0] {
             for &(ph, i) in &idx {
@@ -546,7 +550,29 @@ impl Fold {
                 f.w.push(points.w[i]);
             }
         }
+        f.trig = idx
+            .iter()
+            .map(|&(ph, _)| {
+                let (s1, c1) = (2.0 * PI * ph).sin_cos();
+                let (s2, c2) = (4.0 * PI * ph).sin_cos();
+                [c1, s1, c2, s2]
+            })
+            .collect();
         f
+    }
+
+    /// `[1, cos φ, sin φ, cos 2φ, sin 2φ]` at point `i` of the doubled fold, φ = 2π (phase −
+    /// `zero`), from the cached trig values and `rot` = [`rotation`]`(zero)`.
+    fn basis(&self, i: usize, rot: &[f64; 4]) -> [f64; 5] {
+        let [c1, s1, c2, s2] = self.trig[i % self.n];
+        let [cz, sz, c2z, s2z] = *rot;
+        [
+            1.0,
+            c1 * cz + s1 * sz,
+            s1 * cz - c1 * sz,
+            c2 * c2z + s2 * s2z,
+            s2 * c2z - c2 * s2z,
+        ]
     }
 
     /// The index range of the points with phase within `half` of `centre`.
@@ -703,15 +729,16 @@ impl Fold {
         let mut a = [[0.0f64; 5]; 5];
         let mut b = [0.0f64; 5];
         let (mut count, mut sw, mut swr) = (0usize, 0.0, 0.0);
+        let rot = rotation(zero);
         let points = self.ph[..self.n]
             .iter()
             .zip(&self.w[..self.n])
             .zip(&resid[..self.n]);
-        for ((&ph, &w), &r) in points {
+        for (i, ((&ph, &w), &r)) in points.enumerate() {
             if masks.iter().any(|&(c, half)| dphase(ph, c).abs() < half) {
                 continue;
             }
-            let x = basis(ph - zero);
+            let x = self.basis(i, &rot);
             for j in 0..5 {
                 b[j] += w * x[j] * r;
                 for k in 0..5 {
@@ -744,10 +771,11 @@ impl Fold {
         let mut masks = vec![(c1, 0.6 * width)];
         masks.extend(sec.map(|(c, _)| (c, 0.6 * width)));
         let detrend = |coef: Option<[f64; 5]>, zero: f64| -> Vec<f64> {
+            let rot = rotation(zero);
             match coef {
                 Some(c) => (0..self.ph.len())
                     .map(|i| {
-                        let x = basis(self.ph[i] - zero);
+                        let x = self.basis(i, &rot);
                         self.r[i] - x.iter().zip(&c).map(|(x, c)| x * c).sum::<f64>()
                     })
                     .collect(),
@@ -923,9 +951,11 @@ impl Fold {
     }
 }
 
-fn basis(phase: f64) -> [f64; 5] {
-    let x = 2.0 * PI * phase;
-    [1.0, x.cos(), x.sin(), (2.0 * x).cos(), (2.0 * x).sin()]
+/// `cos z, sin z, cos 2z, sin 2z` at `z = 2π zero`: what [`Fold::basis`] rotates by.
+fn rotation(zero: f64) -> [f64; 4] {
+    let (s1, c1) = (2.0 * PI * zero).sin_cos();
+    let (s2, c2) = (4.0 * PI * zero).sin_cos();
+    [c1, s1, c2, s2]
 }
 
 /// Solves the 5×5 symmetric system by Gaussian elimination with partial pivoting; `None`

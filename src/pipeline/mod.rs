@@ -848,12 +848,7 @@ pub(crate) fn segment_points(
     t_start: f64,
     t_end: f64,
 ) -> (Vec<f64>, Vec<f64>) {
-    let (keep, _) = lc.quality_keep(config.quality);
-    lc.time
-        .iter()
-        .zip(&lc.flux)
-        .zip(keep)
-        .filter(|((&t, _), k)| *k && t >= t_start && t <= t_end)
-        .map(|((&t, &f), _)| (t, f as f64))
-        .unzip()
+    crate::vet::kept_points(lc, config.quality, &[(t_start, t_end)])
+        .pop()
+        .unwrap_or_default()
 }
