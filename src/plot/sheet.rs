@@ -190,13 +190,14 @@ impl Sheet<'_> {
             .filter(|&&i| keep[i])
             .map(|&i| lc.flux[i] as f64)
             .collect();
-        let scale = median(&kept_flux).filter(|m| *m != 0.0).unwrap_or(1.0);
-        let (t_lo, t_hi) = min_max(finite.iter().map(|&i| lc.time[i]));
+        let scale = flux_scale(&kept_flux);
+        let (t_lo, t_hi) = axis_range(min_max(finite.iter().map(|&i| lc.time[i])), 0.0);
         // The y range covers the kept points (robustly), so one wild dropped point does not
         // squash the light curve.
-        let (y_lo, y_hi) = padded(
+        let (y_lo, y_hi) = axis_range(
             percentile_range(&kept_flux, 0.1, 99.9)
                 .map_or((0.9, 1.1), |(a, b)| (a / scale, b / scale)),
+            0.08,
         );
         let mut chart = ChartBuilder::on(area)
             .margin(12)
@@ -207,7 +208,7 @@ impl Sheet<'_> {
             )
             .x_label_area_size(44)
             .y_label_area_size(80)
-            .build_cartesian_2d(t_lo..t_hi.max(t_lo + 1e-6), y_lo..y_hi)
+            .build_cartesian_2d(t_lo..t_hi, y_lo..y_hi)
             .map_err(err)?;
         chart
             .configure_mesh()
@@ -321,6 +322,7 @@ impl Sheet<'_> {
             return Ok(());
         };
         let n = seg.lc.len().max(2);
+        let (t_lo, t_hi) = axis_range((seg.t_start, seg.t_end), 0.0);
         let mut chart = ChartBuilder::on(area)
             .margin(12)
             .caption(
@@ -334,10 +336,7 @@ impl Sheet<'_> {
             )
             .x_label_area_size(44)
             .y_label_area_size(60)
-            .build_cartesian_2d(
-                seg.t_start..seg.t_end.max(seg.t_start + 1e-6),
-                -0.02f64..1.02,
-            )
+            .build_cartesian_2d(t_lo..t_hi, -0.02f64..1.02)
             .map_err(err)?;
         chart
             .configure_mesh()
@@ -373,7 +372,7 @@ impl Sheet<'_> {
         if self.periods.len() != seg.gls.len() || self.periods.is_empty() {
             return Ok(());
         }
-        let (p_lo, p_hi) = min_max(self.periods.iter().copied());
+        let (p_lo, p_hi) = min_max(self.periods.iter().copied().filter(|p| *p > 0.0));
         let peak = period::peak_period(self.periods, &seg.gls);
         let caption = match peak {
             Some(p) => format!("periodogram: peak {p:.5} d (red), twice the peak (green)"),
@@ -436,7 +435,7 @@ impl Sheet<'_> {
             return Ok(());
         };
         let (t, f) = crate::pipeline::segment_points(self.lc, self.config, seg.t_start, seg.t_end);
-        let scale = median(&f).filter(|m| *m != 0.0).unwrap_or(1.0);
+        let scale = flux_scale(&f);
         let y: Vec<f64> = f.iter().map(|v| v / scale).collect();
         let p = est.period;
         // Put the deepest binned minimum at phase 0 (the primary eclipse of an EB).
@@ -468,7 +467,7 @@ impl Sheet<'_> {
                 x
             }
         };
-        let (y_lo, y_hi) = padded(percentile_range(&y, 0.1, 99.9).unwrap_or((0.9, 1.1)));
+        let (y_lo, y_hi) = axis_range(percentile_range(&y, 0.1, 99.9).unwrap_or((0.9, 1.1)), 0.08);
         let how = if est.doubled {
             "twice the periodogram peak: unequal alternate minima"
         } else {
@@ -595,9 +594,37 @@ fn min_max(values: impl Iterator<Item = f64>) -> (f64, f64) {
     }
 }
 
-fn padded((lo, hi): (f64, f64)) -> (f64, f64) {
-    let pad = ((hi - lo) * 0.08).max(hi.abs() * 1e-6).max(1e-9);
-    (lo - pad, hi + pad)
+/// An axis range for any two values: ordered, finite, of a width that survives rounding at the
+/// values' magnitude, widened by `pad` (a fraction of the width) on each side. Every
+/// data-derived range goes through here, so no data can hand plotters (or `f64::clamp`) a
+/// reversed, empty or infinite range.
+fn axis_range((a, b): (f64, f64), pad: f64) -> (f64, f64) {
+    let (lo, hi) = match (a.is_finite(), b.is_finite()) {
+        (true, true) => (a.min(b), a.max(b)),
+        (true, false) => (a, a),
+        (false, true) => (b, b),
+        (false, false) => (0.0, 1.0),
+    };
+    // A quarter of the range of f64, so that widening below cannot overflow.
+    let limit = f64::MAX / 4.0;
+    let (lo, hi) = (lo.clamp(-limit, limit), hi.clamp(-limit, limit));
+    let min_width = (lo.abs().max(hi.abs()) * 1e-6).max(1e-9);
+    let extra = if hi - lo < min_width {
+        0.5 * min_width
+    } else {
+        (hi - lo) * pad
+    };
+    (lo - extra, hi + extra)
+}
+
+/// The scale of the "relative flux" axes: the median's magnitude, so that a light curve with a
+/// zero or negative median (a faint star after background subtraction) is still drawn with
+/// its dips pointing down; 1 when there is no usable median.
+fn flux_scale(flux: &[f64]) -> f64 {
+    median(flux)
+        .map(f64::abs)
+        .filter(|m| m.is_normal())
+        .unwrap_or(1.0)
 }
 
 fn median(values: &[f64]) -> Option<f64> {
@@ -626,4 +653,93 @@ fn percentile_range(values: &[f64], lo: f64, hi: f64) -> Option<(f64, f64)> {
     v.sort_by(f64::total_cmp);
     let at = |q: f64| v[(((v.len() - 1) as f64) * q / 100.0).round() as usize];
     Some((at(lo), at(hi)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axis_ranges_are_ordered_finite_and_wide_for_any_values() {
+        let cases = [
+            (0.9, 1.1),
+            (1.1, 0.9),
+            (-3.0, -1.0),
+            (-1.0, -3.0),
+            (0.0, 0.0),
+            (1e300, 1e300),
+            (-f64::MAX, f64::MAX),
+            (f64::MAX, f64::MAX),
+            (f64::NAN, 1.0),
+            (f64::INFINITY, f64::NEG_INFINITY),
+            (f64::NAN, f64::NAN),
+            (2000.0, 2000.0 + 1e-13),
+        ];
+        for (a, b) in cases {
+            for pad in [0.0, 0.08] {
+                let (lo, hi) = axis_range((a, b), pad);
+                assert!(
+                    lo.is_finite() && hi.is_finite(),
+                    "({a}, {b}) -> ({lo}, {hi})"
+                );
+                assert!(lo < hi, "({a}, {b}) -> ({lo}, {hi})");
+                // The data stay inside, and clamping into the range cannot panic.
+                for v in [a, b].into_iter().filter(|v| v.is_finite()) {
+                    let v = v.clamp(lo, hi);
+                    assert!(v >= lo && v <= hi);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn flux_scale_is_positive_for_any_median() {
+        assert_eq!(flux_scale(&[-4.0, -2.0, -3.0]), 3.0);
+        assert_eq!(flux_scale(&[0.0, 0.0, 1.0]), 1.0);
+        assert_eq!(flux_scale(&[]), 1.0);
+        assert_eq!(flux_scale(&[5.0]), 5.0);
+    }
+
+    /// A faint star after background subtraction: zero or negative median flux. The sheet once
+    /// panicked in `f64::clamp` with min > max.
+    #[test]
+    fn sheet_of_a_light_curve_with_negative_or_zero_median_flux() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/lc/tess2020106103520-s0024-0000000199574208-0180-s_lc.fits"
+        );
+        let config = FeatureConfig::reference();
+        let extractor = lc_prep::FeatureExtractor::new(config).unwrap();
+        let grid = gls::FrequencyGrid::calnet();
+        let dir = tempfile::tempdir().unwrap();
+        for shift in [2.0f32, 1.0] {
+            let mut lc = tess_io::read(path).unwrap();
+            let finite: Vec<f64> = lc
+                .flux
+                .iter()
+                .filter(|v| v.is_finite())
+                .map(|&v| v as f64)
+                .collect();
+            let m = median(&finite).unwrap() as f32;
+            lc.flux.iter_mut().for_each(|v| *v -= shift * m);
+            let features = extractor.extract(&lc).unwrap();
+            let p_eb = vec![0.9; features.segments.len()];
+            let seg = &features.segments[0];
+            let (t, f) = crate::pipeline::segment_points(&lc, &config, seg.t_start, seg.t_end);
+            let peak = period::peak_period(grid.periods(), &seg.gls).unwrap();
+            let sheet = Sheet {
+                lc: &lc,
+                features: &features,
+                config: &config,
+                p_eb: &p_eb,
+                best: 0,
+                periods: grid.periods(),
+                period: period::estimate(&t, &f, peak),
+                threshold: 0.5,
+            };
+            let out = dir.path().join(format!("shift{shift}.png"));
+            sheet.write(&out).unwrap();
+            assert!(std::fs::metadata(&out).unwrap().len() > 10_000);
+        }
+    }
 }
