@@ -46,6 +46,15 @@ pub enum Error {
         /// What cfitsio or the size check said.
         reason: String,
     },
+    /// The headers claim more data than the reader accepts ([`crate::MAX_FILE_BYTES`]), or a
+    /// `.fits.gz` inflates to more than its headers describe.
+    #[error("{}: too large ({reason})", path.display())]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Which size, and the limit.
+        reason: String,
+    },
     /// A `.gz` file whose compressed stream cannot be decompressed.
     #[error("{}: corrupt gzip data ({reason})", path.display())]
     CorruptGzip {
@@ -165,6 +174,7 @@ impl Error {
             | Error::BadPath { path }
             | Error::NotFits { path, .. }
             | Error::Truncated { path, .. }
+            | Error::TooLarge { path, .. }
             | Error::CorruptGzip { path, .. }
             | Error::NoLightCurveTable { path }
             | Error::MissingColumn { path, .. }

@@ -31,6 +31,7 @@
 mod cfitsio;
 mod discover;
 mod error;
+mod layout;
 mod quality;
 mod read;
 mod write;
@@ -40,6 +41,7 @@ pub use discover::{
     PathsConfig,
 };
 pub use error::Error;
+pub use layout::MAX_FILE_BYTES;
 pub use quality::{flags, MaskReport, ParseQualityMaskError, QualityMask};
 pub use read::{
     detect_product, read, read_metadata, FluxColumn, ParseFluxColumnError, ReadOptions, BTJD_ZERO,

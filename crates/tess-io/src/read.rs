@@ -10,6 +10,7 @@ use fitsio::tables::ColumnDataType;
 use fitsio::FitsFile;
 
 use crate::error::{fits_err, Error};
+use crate::layout::{self, Layout};
 use crate::{LightCurve, Metadata, Product};
 
 /// BTJD's zero point: BTJD = BJD - 2457000.
@@ -143,20 +144,30 @@ pub fn read(path: impl AsRef<Path>) -> Result<LightCurve, Error> {
 /// Reads only the headers of a file: its [`Metadata`], without the columns.
 pub fn read_metadata(path: impl AsRef<Path>) -> Result<Metadata, Error> {
     let path = path.as_ref();
-    let mut f = open(path)?;
+    let (mut f, _) = open(path)?;
     let (table, _) = lightcurve_table(&mut f, path)?;
     let (meta, _) = metadata(&mut f, &table, path)?;
     Ok(meta)
 }
 
 fn read_with(path: &Path, opts: &ReadOptions) -> Result<LightCurve, Error> {
-    let mut f = open(path)?;
+    let (mut f, layout) = open(path)?;
     let (table, columns) = lightcurve_table(&mut f, path)?;
     let (meta, time_offset) = metadata(&mut f, &table, path)?;
     let rows = match &table.info {
         HduInfo::TableInfo { num_rows, .. } => *num_rows,
         _ => unreachable!("lightcurve_table only returns tables"),
     };
+    // The scan checked the headers' sizes against the file: the row count below is backed by
+    // bytes, so the columns can be sized from it.
+    let scanned = layout.lightcurve().map_or(0, |h| h.rows);
+    if rows as u64 != scanned {
+        return Err(Error::Header {
+            path: path.to_path_buf(),
+            key: "NAXIS2".to_owned(),
+            reason: format!("cfitsio reads {rows} rows, the header scan {scanned}"),
+        });
+    }
     if rows == 0 {
         return Err(Error::EmptyTable {
             path: path.to_path_buf(),
@@ -210,6 +221,23 @@ fn read_with(path: &Path, opts: &ReadOptions) -> Result<LightCurve, Error> {
         // QLP publishes no SAP_FLUX_ERR: the uncertainty is unknown, not zero.
         flux_err = vec![f32::NAN; rows];
     }
+    // Rows of nothing but zero bytes at the end are the block padding read as data: NAXIS2
+    // claims more rows than were written (no TESS cadence has CADENCENO 0 at TIME 0).
+    let zero_tail = (0..rows)
+        .rev()
+        .take_while(|&i| {
+            time[i].to_bits() == 0 && cadenceno[i] == 0 && quality[i] == 0 && flux[i].to_bits() == 0
+        })
+        .count();
+    if zero_tail > 0 {
+        return Err(Error::Truncated {
+            path: path.to_path_buf(),
+            reason: format!(
+                "NAXIS2 = {rows} but the last {zero_tail} rows are all zero bytes (the table's \
+                 padding): the header claims more rows than were written"
+            ),
+        });
+    }
     if time_offset != 0.0 {
         time.iter_mut().for_each(|t| *t += time_offset);
     }
@@ -230,8 +258,9 @@ fn read_with(path: &Path, opts: &ReadOptions) -> Result<LightCurve, Error> {
     })
 }
 
-/// Opens a file read-only, sorting cfitsio's failures into the errors users need to tell apart.
-fn open(path: &Path) -> Result<FitsFile, Error> {
+/// Opens a file read-only, sorting cfitsio's failures into the errors users need to tell apart,
+/// after checking the sizes its headers claim against its bytes ([`crate::layout`]).
+fn open(path: &Path) -> Result<(FitsFile, Layout), Error> {
     let text = path.to_str().ok_or_else(|| Error::BadPath {
         path: path.to_path_buf(),
     })?;
@@ -269,14 +298,22 @@ fn open(path: &Path) -> Result<FitsFile, Error> {
             });
         }
     }
-    crate::cfitsio::open_readonly(text).map_err(|e| match e {
+    // Before cfitsio: it sizes buffers from the headers, and inflates a .gz whole.
+    let layout = layout::scan(path, gzipped)?;
+    if layout.lightcurve().is_none() {
+        return Err(Error::NoLightCurveTable {
+            path: path.to_path_buf(),
+        });
+    }
+    let f = crate::cfitsio::open_readonly(text).map_err(|e| match e {
         fitsio::errors::Error::Fits(fe) if gzipped => Error::CorruptGzip {
             path: path.to_path_buf(),
             reason: format!("cfitsio error {}: {}", fe.status, fe.message),
         },
         fitsio::errors::Error::Fits(fe) => classify_open_error(path, fe.status, fe.message),
         other => fits_err(path, "opening the file", other),
-    })
+    })?;
+    Ok((f, layout))
 }
 
 fn read_prefix(path: &Path, buf: &mut [u8]) -> Result<usize, Error> {
@@ -510,10 +547,12 @@ fn metadata(f: &mut FitsFile, table: &FitsHdu, path: &Path) -> Result<(Metadata,
             ))
         }
         None => {
-            return Err(header_err(
-                "TIMEDEL",
-                "missing from the LIGHTCURVE header".to_owned(),
-            ))
+            // Present but not a number reads as absent through `key`: say which.
+            let reason = match key::<String>(f, table, "TIMEDEL") {
+                Some(text) => format!("{text:?} is not a number"),
+                None => "missing from the LIGHTCURVE header".to_owned(),
+            };
+            return Err(header_err("TIMEDEL", reason));
         }
     };
 

@@ -263,3 +263,90 @@ fn garbled_table_header_card() {
     assert_eq!(err.path(), path);
     eprintln!("{err}");
 }
+
+/// A header may claim any size; the reader must check it against the file before sizing
+/// anything from it (a claim of 5e9 rows aborted the process, 2e18 panicked).
+#[test]
+fn header_sizes_larger_than_the_file() {
+    for rows in ["5000000000", "2000000000000000000", "9223372036854775807"] {
+        let (_d, path) = broken(common::TESS_SPOC_1800, |b| set_card(b, "NAXIS2", rows));
+        let err = tess_io::read(&path).unwrap_err();
+        assert!(
+            matches!(err, Error::TooLarge { .. } | Error::Truncated { .. }),
+            "{err:?}"
+        );
+        assert_eq!(err.path(), path);
+    }
+    // A heap (PCOUNT) larger than the file.
+    let (_d, path) = broken(common::TESS_SPOC_1800, |b| {
+        set_card(b, "PCOUNT", "1000000000")
+    });
+    let err = tess_io::read(&path).unwrap_err();
+    assert!(matches!(err, Error::Truncated { .. }), "{err:?}");
+    assert_names_file(&err, &path, "claims");
+}
+
+/// Bad table geometry is named for what it is, not "no LIGHTCURVE table".
+#[test]
+fn bad_table_geometry_names_the_keyword() {
+    for (key, value, words) in [
+        ("NAXIS2", "-5", "NAXIS2: -5 is negative"),
+        ("NAXIS1", "7", "NAXIS1: 7 bytes per row"),
+        ("TFIELDS", "1000", "TFIELDS: 1000 columns"),
+        ("TFIELDS", "40", "there is no TFORM"),
+        ("TFIELDS", "'x'", "TFIELDS: \"x\" is not an integer"),
+    ] {
+        let (_d, path) = broken(common::TESS_SPOC_1800, |b| set_card(b, key, value));
+        let err = tess_io::read(&path).unwrap_err();
+        assert!(
+            matches!(err, Error::Header { .. }),
+            "{key}={value}: {err:?}"
+        );
+        assert_names_file(&err, &path, words);
+    }
+}
+
+/// NAXIS2 one larger than the rows written: the extra row lies in the block padding (zero
+/// bytes) and once read as a row at TIME = 0.
+#[test]
+fn naxis2_larger_than_the_data_is_truncation() {
+    let lc = tess_io::read(common::fixture(common::TESS_SPOC_1800)).unwrap();
+    let rows = lc.time.len();
+    for extra in [1, 2] {
+        let (_d, path) = broken(common::TESS_SPOC_1800, |b| {
+            set_card(b, "NAXIS2", &(rows + extra).to_string())
+        });
+        let err = tess_io::read(&path).unwrap_err();
+        assert!(matches!(err, Error::Truncated { .. }), "{err:?}");
+        assert_names_file(&err, &path, "truncated");
+    }
+}
+
+#[test]
+fn string_timedel_is_not_missing() {
+    let (_d, path) = broken(common::TESS_SPOC_1800, |b| {
+        set_card(b, "TIMEDEL", "'two minutes'")
+    });
+    let err = tess_io::read(&path).unwrap_err();
+    assert_names_file(&err, &path, "TIMEDEL: \"two minutes\" is not a number");
+}
+
+/// A small .fits.gz that inflates far beyond what its headers describe is refused while
+/// streaming, before cfitsio inflates it whole into memory.
+#[test]
+fn gzip_inflating_beyond_its_headers_is_refused() {
+    use std::io::Write;
+    let (_d, path) = broken(common::QLP, |b| {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        enc.write_all(b).unwrap();
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..64 {
+            enc.write_all(&zeros).unwrap();
+        }
+        *b = enc.finish().unwrap();
+    });
+    assert!(std::fs::metadata(&path).unwrap().len() < 2_000_000);
+    let err = tess_io::read(&path).unwrap_err();
+    assert!(matches!(err, Error::TooLarge { .. }), "{err:?}");
+    assert_names_file(&err, &path, "inflates to more than its headers describe");
+}
