@@ -63,6 +63,14 @@ pub enum GlsError {
     /// All times are equal: there is no baseline to measure a period on.
     #[error("all times are equal: the periodogram is undefined")]
     ZeroTimeSpan,
+    /// The problem is too large to compute: a grid with more than [`crate::MAX_GRID_POINTS`]
+    /// points, phases beyond [`crate::MAX_PHASE`], or a fast-kernel FFT beyond
+    /// [`crate::MAX_FFT_LEN`].
+    #[error("too large: {reason}")]
+    TooLarge {
+        /// Which size, and its limit.
+        reason: String,
+    },
     /// A parameter outside its domain (tolerance, number of trials, power for a FAP).
     #[error("invalid parameter {name} = {value}: {reason}")]
     InvalidParameter {

@@ -185,6 +185,7 @@ fn check_bounds(what: &'static str, lo: f64, hi: f64, n: usize) -> Result<(), Gl
             reason: format!("a {what} grid needs at least one point"),
         });
     }
+    check_len(n)?;
     check_values(what, &[lo, hi])?;
     if hi < lo || (n > 1 && hi == lo) {
         return Err(GlsError::InvalidGrid {
@@ -194,7 +195,18 @@ fn check_bounds(what: &'static str, lo: f64, hi: f64, n: usize) -> Result<(), Gl
     Ok(())
 }
 
+/// The grid-size guard: before anything of size `n` is allocated.
+fn check_len(n: usize) -> Result<(), GlsError> {
+    if n > crate::MAX_GRID_POINTS {
+        return Err(GlsError::TooLarge {
+            reason: format!("a grid of {n} points (limit {})", crate::MAX_GRID_POINTS),
+        });
+    }
+    Ok(())
+}
+
 fn check_values(what: &'static str, v: &[f64]) -> Result<(), GlsError> {
+    check_len(v.len())?;
     if v.is_empty() {
         return Err(GlsError::InvalidGrid {
             reason: format!("empty {what} list"),

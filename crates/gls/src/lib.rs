@@ -57,6 +57,18 @@ use rayon::prelude::*;
 /// Default tolerance of the fast kernel (relative to the scale of each sum).
 pub const DEFAULT_TOLERANCE: f64 = 1e-10;
 
+/// Most points a [`FrequencyGrid`] may have (16.8 million: about 400 MB for the grid, as much
+/// again for the sums). Larger grids are refused where they are made.
+pub const MAX_GRID_POINTS: usize = 1 << 24;
+
+/// Longest FFT the fast kernel plans (67 million points, 1 GiB per complex buffer);
+/// [`Method::Auto`] picks the direct kernel beyond it, an explicit [`Method::Fast`] is refused.
+pub const MAX_FFT_LEN: usize = 1 << 26;
+
+/// Largest phase `ω (t - t_mid)` any kernel accepts, in radians: beyond it an f64 phase keeps
+/// less than about 0.1 radian of precision and every power would be noise.
+pub const MAX_PHASE: f64 = 1e15;
+
 /// A light curve ready for periodograms: the front door.
 ///
 /// Build it with [`Periodogram::new`], set options, then [`Periodogram::compute`] on a
@@ -139,6 +151,7 @@ impl<'a> Periodogram<'a> {
         let method = self
             .method
             .resolve(self.t.len(), omega.len(), omega_max, prep.span);
+        kernel::check_size(method, omega_max, prep.span)?;
         let sums = kernel::sums(&prep, grid, method, self.tolerance);
         let n = self.t.len();
         let power = sums

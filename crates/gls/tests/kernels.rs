@@ -318,3 +318,52 @@ fn window_power_and_classic_normalizations_follow_their_formulas() {
     assert!(peaks.windows(2).all(|w| w[0].power >= w[1].power));
     assert_eq!(peaks[0].index, std.best_index());
 }
+
+/// One guard for every kernel: absurd times, frequencies or grid sizes are refused at once
+/// (a TIME of 1e300 once made the fast kernel's FFT-length ladder double forever, and a grid of
+/// 1e11 points was allocated before anything was checked).
+#[test]
+fn absurd_sizes_are_refused_by_every_kernel() {
+    let (mut t, y, _) = random_lc(7, 300, 2000.0, 27.0);
+    let methods = [
+        Method::Auto,
+        Method::Naive,
+        Method::Direct,
+        Method::Recurrence,
+        Method::Fast,
+    ];
+    let too_large =
+        |r: Result<gls::PeriodogramResult, GlsError>| matches!(r, Err(GlsError::TooLarge { .. }));
+    // One time far away: phases with no precision.
+    let last = t.len() - 1;
+    t[last] = 1e300;
+    for method in methods {
+        let p = Periodogram::new(&t, &y).unwrap().method(method);
+        assert!(too_large(p.compute(&FrequencyGrid::calnet())), "{method:?}");
+    }
+    let (t, y, _) = random_lc(7, 300, 2000.0, 27.0);
+    for method in methods {
+        let p = Periodogram::new(&t, &y).unwrap().method(method);
+        // Highest frequency 1e300: the same.
+        let grid = FrequencyGrid::regular(0.1, 1e300, 100).unwrap();
+        assert!(too_large(p.compute(&grid)), "{method:?}");
+        // 1e12 cycles/day over 27 days: fine for the exact kernels, an FFT of ~1e15 points
+        // for the fast one, which Auto then avoids.
+        let grid = FrequencyGrid::from_frequencies(vec![0.5, 1e12]).unwrap();
+        match method {
+            Method::Fast => assert!(too_large(p.compute(&grid))),
+            _ => assert!(p.compute(&grid).is_ok(), "{method:?}"),
+        }
+    }
+    // A grid too large to hold is refused before it is allocated.
+    for n in [gls::MAX_GRID_POINTS + 1, 100_000_000_000, usize::MAX] {
+        assert!(matches!(
+            FrequencyGrid::regular(0.1, 10.0, n),
+            Err(GlsError::TooLarge { .. })
+        ));
+        assert!(matches!(
+            FrequencyGrid::log_period(0.1, 10.0, n),
+            Err(GlsError::TooLarge { .. })
+        ));
+    }
+}

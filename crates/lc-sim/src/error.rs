@@ -73,6 +73,20 @@ pub enum Error {
         /// The light curve's file name.
         file: String,
     },
+    /// Times no light curve has: a span beyond [`crate::MAX_SPAN_D`] or values beyond
+    /// [`crate::MAX_ABS_TIME`], where the eclipse ephemeris would step through an
+    /// astronomical number of epochs, or not advance at all in f64.
+    #[error("{file}: TIME runs from {start} to {end}: {reason}")]
+    TimeRange {
+        /// The light curve's file name.
+        file: String,
+        /// Earliest finite time.
+        start: f64,
+        /// Latest finite time.
+        end: f64,
+        /// Which limit.
+        reason: String,
+    },
     /// The class list or the EB fraction leave nothing to draw.
     #[error("nothing to simulate: {0}")]
     EmptyClassSet(String),

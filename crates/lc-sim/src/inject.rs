@@ -58,6 +58,30 @@ fn scatter(lc: &LightCurve, valid: &[bool]) -> f64 {
     d[d.len() / 2] * 1.4826 / std::f64::consts::SQRT_2 / s[s.len() / 2].abs()
 }
 
+/// Longest time span (days) a light curve may have for an injection: 100 years, far beyond any
+/// multi-sector TESS light curve; the ephemeris steps through every epoch of the span.
+pub const MAX_SPAN_D: f64 = 36_525.0;
+
+/// Largest time magnitude (days) accepted: there an f64 still resolves a 20-second cadence to
+/// about 1e-6 of itself, so epochs `t0 + k P` advance.
+pub const MAX_ABS_TIME: f64 = 1e7;
+
+fn check_time_range(file: &str, w: Window) -> Result<()> {
+    let reason = if w.end - w.start > MAX_SPAN_D {
+        format!("a span over {MAX_SPAN_D} days")
+    } else if w.start.abs().max(w.end.abs()) > MAX_ABS_TIME {
+        format!("times beyond ±{MAX_ABS_TIME:e} days")
+    } else {
+        return Ok(());
+    };
+    Err(Error::TimeRange {
+        file: file.to_owned(),
+        start: w.start,
+        end: w.end,
+        reason,
+    })
+}
+
 /// Multiplies a simulated binary into `real`: every row with a finite TIME has its flux and
 /// flux error multiplied by the binary's normalised flux averaged over the cadence; rows
 /// with NaN TIME, NaN flux and all QUALITY values are left as they are, so the real file's
@@ -94,6 +118,7 @@ pub fn inject(real: &LightCurve, req: &InjectRequest, seed: u64) -> Result<(Ligh
             file: real.meta.file.clone(),
         });
     }
+    check_time_range(&real.meta.file, w)?;
     let valid: Vec<bool> = real
         .flux
         .iter()
@@ -165,6 +190,30 @@ pub fn inject(real: &LightCurve, req: &InjectRequest, seed: u64) -> Result<(Ligh
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A light curve with a huge TIME once made the eclipse count step through 1e300 days of
+    /// epochs (or never advance): refused at once.
+    #[test]
+    fn times_no_light_curve_has_are_refused() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures/lc/tess2020106103520-s0024-0000000199574208-0180-s_lc.fits"
+        );
+        let real = tess_io::read(path).unwrap();
+        let last = real.time.len() - 1;
+        let cases: [(usize, f64); 4] = [(last, 1e300), (0, -1e300), (last, 1e12), (last, 4e4)];
+        for (i, value) in cases {
+            let mut lc = real.clone();
+            lc.time[i] = value;
+            let err = inject(&lc, &InjectRequest::default(), 1).unwrap_err();
+            assert!(matches!(err, Error::TimeRange { .. }), "{value}: {err:?}");
+        }
+        let mut lc = real.clone();
+        lc.time.iter_mut().for_each(|t| *t = 1e300);
+        let err = inject(&lc, &InjectRequest::default(), 1).unwrap_err();
+        assert!(matches!(err, Error::TimeRange { .. }), "{err:?}");
+        assert!(inject(&real, &InjectRequest::default(), 1).is_ok());
+    }
 
     #[test]
     fn names_keep_the_stem() {

@@ -46,7 +46,7 @@ pub use binary::{BinaryParams, EclipsingBinary};
 pub use draw::{BinaryConstraints, Class};
 pub use eclipse::{occulted_fraction, QuadraticLd};
 pub use error::{Error, Result};
-pub use inject::{inject, injected_name, InjectRequest};
+pub use inject::{inject, injected_name, InjectRequest, MAX_ABS_TIME, MAX_SPAN_D};
 pub use signal::Signal;
 pub use simulate::{
     class_counts, file_name, sim_tic, simulate_one, simulate_to_dir, Progress, SimConfig,

@@ -28,10 +28,11 @@ use std::sync::Arc;
 /// Largest kernel width (lanes of the kernel-value vectors).
 const MAXW: usize = 16;
 
-/// Estimated FFT length for a span and highest angular frequency (for `Method::resolve`).
-pub(crate) fn fft_size_estimate(span: f64, omega_max: f64) -> usize {
+/// Estimated FFT length for a span and highest angular frequency (for `Method::resolve` and
+/// the size guard), in f64: it can exceed any `usize` for absurd inputs.
+pub(crate) fn fft_size_estimate(span: f64, omega_max: f64) -> f64 {
     // n1 = 2 X sigma Omega / pi with X = span/2, Omega = 2 omega_max, sigma = 2; n2 = 2 n1.
-    (2.0 * (0.5 * span) * 2.0 * (2.0 * omega_max) / std::f64::consts::PI * 2.0) as usize + 64
+    2.0 * (0.5 * span) * 2.0 * (2.0 * omega_max) / std::f64::consts::PI * 2.0 + 64.0
 }
 
 fn width_for(tol: f64) -> usize {
@@ -216,7 +217,7 @@ fn geometry(
         return (n2_plain, h_max, None);
     };
     let mut n2 = n2_plain;
-    while n2 <= 4 * n2_plain {
+    while n2 <= 4 * n2_plain && n2 <= crate::MAX_FFT_LEN {
         let n1 = (n2 / 2) as f64;
         let h_min = span / (n1 - pad);
         let d_min = two_pi / (n2 as f64 * h_max);

@@ -11,6 +11,8 @@ pub(crate) mod fast;
 pub(crate) mod naive;
 pub(crate) mod recurrence;
 
+use crate::GlsError;
+
 /// The algorithm that computes the sums.
 ///
 /// `Auto` is resolved by [`Method::resolve`], the single place that chooses.
@@ -52,14 +54,47 @@ impl Method {
         // docs/performance.md (direct: 1.7 ns per point-frequency pair; fast: spreading,
         // interpolation at 4 targets per frequency, the FFT).
         let direct = 1.7 * n as f64 * m as f64;
-        let nfft = fast::fft_size_estimate(span, omega_max) as f64;
+        let nfft = fast::fft_size_estimate(span, omega_max);
         let fast = 20_000.0 + 30.0 * n as f64 + 100.0 * m as f64 + 0.3 * nfft * nfft.log2();
-        if direct <= fast {
+        if direct <= fast || nfft > crate::MAX_FFT_LEN as f64 {
             Method::Direct
         } else {
             Method::Fast
         }
     }
+}
+
+/// The one guard every kernel runs behind, called by the front door once `Auto` is resolved:
+/// refuses problems whose phases `ω t` carry no precision (every kernel would return noise) and,
+/// for the fast kernel, FFTs longer than [`crate::MAX_FFT_LEN`] (whose length grows with
+/// `span × ω_max` and would otherwise exhaust memory or overflow). Grid sizes are bounded
+/// where grids are made ([`crate::MAX_GRID_POINTS`]).
+pub(crate) fn check_size(method: Method, omega_max: f64, span: f64) -> Result<(), GlsError> {
+    // Half the span, centred times: the largest phase is ω_max span / 2.
+    let phase = omega_max * 0.5 * span;
+    if !(phase <= crate::MAX_PHASE) {
+        return Err(GlsError::TooLarge {
+            reason: format!(
+                "the highest frequency times the time span is {:.3e} cycles: phases beyond \
+                 {:.0e} radians have no precision in f64",
+                omega_max * span / (2.0 * std::f64::consts::PI),
+                crate::MAX_PHASE
+            ),
+        });
+    }
+    if method == Method::Fast {
+        let nfft = fast::fft_size_estimate(span, omega_max);
+        if !(nfft <= crate::MAX_FFT_LEN as f64) {
+            return Err(GlsError::TooLarge {
+                reason: format!(
+                    "the fast kernel needs an FFT of about {nfft:.3e} points for this time span \
+                     and highest frequency (limit {}); use the direct kernel or a lower --fmax",
+                    crate::MAX_FFT_LEN
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The weighted sums at one angular frequency ω, over centred times `s` and normalised weights
