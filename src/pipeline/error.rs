@@ -43,6 +43,18 @@ pub enum Error {
         /// The first setting that differs.
         field: String,
     },
+    /// Another run holds the output folder's lock: two runs into one folder would tear its
+    /// journal.
+    #[error(
+        "{}: another calnet run is writing into this folder (it holds {}); wait for it to \
+         end or choose another --out",
+        dir.display(),
+        super::lock::LOCK
+    )]
+    Locked {
+        /// The output folder.
+        dir: PathBuf,
+    },
     /// The weights could not be loaded.
     #[error("{path}: {source}")]
     Weights {
@@ -73,6 +85,9 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// A threshold that is not a probability (NaN, infinite, outside [0, 1]).
+    #[error("threshold {0} is not a probability in [0, 1]")]
+    Threshold(f32),
     /// A worker thread could not start or stopped.
     #[error("worker threads: {0}")]
     Threads(String),

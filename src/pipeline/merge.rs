@@ -84,6 +84,23 @@ pub fn merge<P: AsRef<Path>>(dirs: &[P], out: &Path) -> Result<Summary, Error> {
         path: out.join(SHEETS),
         source,
     })?;
+    let _lock = super::lock::RunLock::acquire(out)?;
+    let merged_header = RunHeader {
+        shard: None,
+        ..reference.clone()
+    };
+    // Like classify: a folder holding another run is not overwritten (only the same run's
+    // outputs, from an earlier merge or an unsharded run, are written again).
+    let existing = out.join(JOURNAL);
+    if existing.exists() {
+        let (found, _, _) = journal::read(&existing)?;
+        if let Some(field) = merged_header.first_difference(&found) {
+            return Err(Error::OtherRun {
+                path: existing,
+                field: field.to_string(),
+            });
+        }
+    }
     let mut all = Vec::new();
     for (dir, header, records) in parts {
         for r in records {
@@ -101,10 +118,7 @@ pub fn merge<P: AsRef<Path>>(dirs: &[P], out: &Path) -> Result<Summary, Error> {
         }
     }
     let records = in_order(all);
-    let header = RunHeader {
-        shard: None,
-        ..reference
-    };
+    let header = merged_header;
     let mut text = serde_json::to_vec(&header).map_err(|e| Error::Journal {
         path: out.join(JOURNAL),
         line: 1,

@@ -44,6 +44,7 @@
 
 mod error;
 pub mod journal;
+mod lock;
 mod merge;
 mod shard;
 
@@ -63,6 +64,7 @@ use tess_io::LightCurve;
 
 pub use error::Error;
 pub use journal::{Journal, RunHeader};
+pub use lock::LOCK;
 pub use merge::merge;
 pub use shard::{ParseShardError, Shard};
 
@@ -269,6 +271,11 @@ pub fn classify(
         path: out.clone(),
         source,
     })?;
+    // Held to the end: a second run into `out` is refused instead of tearing the journal.
+    let _lock = lock::RunLock::acquire(out)?;
+    if !(0.0..=1.0).contains(&options.threshold) {
+        return Err(Error::Threshold(options.threshold));
+    }
     if options.plots != Plots::None {
         let sheets = out.join(SHEETS);
         std::fs::create_dir_all(&sheets).map_err(|source| Error::Io {
@@ -396,7 +403,7 @@ pub(crate) fn summarise(
     }
 }
 
-/// Removes the temporary files (`.tmp-*`) that [`catalog::write_atomic`] and the sheets leave
+/// Removes the temporary files ([`tess_io::TEMP_PREFIX`]) that [`tess_io::AtomicFile`] leaves
 /// behind when a run is killed in the middle of a write.
 fn remove_temporaries(dir: &Path) -> Result<(), Error> {
     let io = |source| Error::Io {
@@ -410,7 +417,8 @@ fn remove_temporaries(dir: &Path) -> Result<(), Error> {
     };
     for entry in entries {
         let entry = entry.map_err(io)?;
-        if entry.file_name().to_string_lossy().starts_with(".tmp-") && entry.path().is_file() {
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with(tess_io::TEMP_PREFIX) && entry.path().is_file() {
             std::fs::remove_file(entry.path()).map_err(|source| Error::Io {
                 path: entry.path(),
                 source,
@@ -773,7 +781,7 @@ impl Stages<'_> {
                         .collect();
                     let vetting =
                         crate::vet::vet(&segments, classified.period.map(|p| p.estimate.period));
-                    let name = sheet_name(meta);
+                    let name = sheet_name(meta, &file);
                     let path = self.options.out.join(SHEETS).join(&name);
                     let sheet = crate::plot::sheet::Sheet {
                         lc: &lc,
@@ -816,17 +824,22 @@ pub fn product_name(product: tess_io::Product) -> &'static str {
     }
 }
 
-/// A vetting sheet's file name: `TIC<tic>_s<sector>.png` for SPOC 2-minute light curves;
-/// other products of the same target and sector add a suffix (`_20s`, `_tess-spoc`, `_qlp`,
-/// `_alert`) so their sheets do not overwrite each other.
+/// A vetting sheet's file name: `TIC<tic>_s<sector>_<hash>.png` for SPOC 2-minute light
+/// curves; other products add a suffix before the hash (`_20s`, `_tess-spoc`, `_qlp`,
+/// `_alert`). `<hash>` is the first 8 hex digits of the SHA-256 of `file`, the input as the run
+/// lists it: two inputs of the same target, sector and product (a reprocessing, a copy) get
+/// two sheets instead of overwriting one, and every shard of a run names a file's sheet alike.
 ///
 /// ```
 /// # let meta = tess_io::Metadata { tic: 98853987, sector: Some(4), camera: None, ccd: None,
 /// #     tmag: None, teff: None, logg: None, radius: None, ra: None, dec: None,
 /// #     product: tess_io::Product::Spoc, cadence_s: 120.0, file: String::new(), path: None };
-/// assert_eq!(calnet::pipeline::sheet_name(&meta), "TIC98853987_s4.png");
+/// let a = calnet::pipeline::sheet_name(&meta, "s0004/a_lc.fits");
+/// let b = calnet::pipeline::sheet_name(&meta, "s0004/b_lc.fits");
+/// assert!(a.starts_with("TIC98853987_s4_") && a.ends_with(".png"));
+/// assert_ne!(a, b);
 /// ```
-pub fn sheet_name(meta: &tess_io::Metadata) -> String {
+pub fn sheet_name(meta: &tess_io::Metadata, file: &str) -> String {
     let sector = meta
         .sector
         .map_or_else(|| "unknown".to_string(), |s| s.to_string());
@@ -837,7 +850,8 @@ pub fn sheet_name(meta: &tess_io::Metadata) -> String {
         tess_io::Product::Qlp => "_qlp",
         tess_io::Product::SpocAlert => "_alert",
     };
-    format!("TIC{}_s{}{}.png", meta.tic, sector, suffix)
+    let hash = hex(&Sha256::digest(file.as_bytes())[..4]);
+    format!("TIC{}_s{}{}_{hash}.png", meta.tic, sector, suffix)
 }
 
 /// The points of the light curve that the quality cut keeps between `t_start` and `t_end`

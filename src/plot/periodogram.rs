@@ -7,7 +7,7 @@ use plotters::prelude::*;
 
 use super::{register_fonts, PlotError, FONT};
 
-/// Draws `power` against `periods` (days, any order) into a PNG at `path`, with vertical lines
+/// Draws `power` against `periods` (days, any order) into a PNG at `path` (atomically), with vertical lines
 /// at `best_period` (red) and twice it (green) when it is given and inside the axis.
 ///
 /// ```no_run
@@ -24,7 +24,10 @@ pub fn periodogram(
     best_period: Option<f64>,
 ) -> Result<(), PlotError> {
     register_fonts();
-    draw(path, title, periods, power, best_period).map_err(|e| PlotError::new(path, e))
+    let out = tess_io::AtomicFile::create(path).map_err(|e| PlotError::new(path, e))?;
+    draw(out.temp_path(), title, periods, power, best_period)
+        .map_err(|e| PlotError::new(path, e))?;
+    out.commit().map_err(|e| PlotError::new(path, e))
 }
 
 type DrawResult = Result<(), Box<dyn std::error::Error>>;

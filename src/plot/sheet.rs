@@ -98,25 +98,13 @@ impl Sheet<'_> {
             path: path.to_path_buf(),
             source,
         };
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let tmp = tempfile::Builder::new()
-            .prefix(".tmp-")
-            .suffix(".png")
-            .tempfile_in(dir)
-            .map_err(io)?;
-        self.draw(tmp.path())
+        let out = tess_io::AtomicFile::create(path).map_err(io)?;
+        self.draw(out.temp_path())
             .map_err(|reason| crate::pipeline::Error::Sheet {
                 path: path.to_path_buf(),
                 reason,
             })?;
-        std::fs::File::open(tmp.path())
-            .and_then(|f| f.sync_all())
-            .map_err(io)?;
-        tmp.persist(path).map_err(|e| io(e.error))?;
-        crate::catalog::sync_dir(dir)
+        out.commit().map_err(io)
     }
 
     /// Draws the sheet into a PNG file at `path` (not atomically; see [`Sheet::write`]).

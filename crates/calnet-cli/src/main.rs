@@ -4,7 +4,25 @@
 
 use clap::{Parser, Subcommand};
 
+/// `println!` for reports on standard output that a closed pipe (`calnet ... | head`) does not
+/// turn into a panic: the outputs are files already written, so the report is dropped quietly.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::say_line(format_args!($($arg)*))
+    };
+}
+
 mod cmd;
+
+fn say_line(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{line}") {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("calnet: standard output: {e}");
+        }
+    }
+}
 
 /// Find eclipsing binaries in TESS light curves with CALNet.
 #[derive(Parser)]

@@ -122,7 +122,11 @@ fn segments_csv_matches_pytorch() {
         );
         assert_eq!(&rec[3], if p > 0.23 { "1" } else { "0" });
     }
-    assert!(!out.join("segments.csv.partial").exists());
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.starts_with(".tmp-")), "{names:?}");
 }
 
 /// Runs classify on two hand-made CSVs and returns (status, stderr).
@@ -191,6 +195,41 @@ fn bad_feature_files_name_the_line() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("gls.csv: cannot open"));
     let _ = gls2;
+}
+
+/// A row with a NaN (or infinite) input is a failure in failures.csv with exit 1, never a
+/// p_eb of NaN with exit 0; the other rows are classified.
+#[test]
+fn non_finite_rows_are_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    let _ = reference(dir.path(), 1);
+    let w = dir.path().join("model.pth");
+    let lc = row("a", 4000, "0.5") + &row("b", 4000, "nan") + &row("c", 4000, "0.5");
+    let gls = row("a", 1000, "0.1") + &row("b", 1000, "0.1") + &row("c", 1000, "inf");
+    std::fs::write(dir.path().join("lc.csv"), lc).unwrap();
+    std::fs::write(dir.path().join("gls.csv"), gls).unwrap();
+    let out = dir.path().join("out");
+    let o = classify(dir.path(), &w, &out, &[]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let segments = std::fs::read_to_string(out.join("segments.csv")).unwrap();
+    let files: Vec<&str> = segments.lines().skip(1).map(|l| &l[..1]).collect();
+    assert_eq!(files, ["a"], "{segments}");
+    assert!(!segments.contains("NaN"), "{segments}");
+    let failures = std::fs::read_to_string(out.join("failures.csv")).unwrap();
+    assert!(failures.starts_with("file,segment,reason\n"), "{failures}");
+    assert!(
+        failures.contains("b,0,lc.csv line 2: value 1 is not finite"),
+        "{failures}"
+    );
+    assert!(
+        failures.contains("c,0,gls.csv line 3: value 1 is not finite"),
+        "{failures}"
+    );
 }
 
 #[test]

@@ -9,7 +9,6 @@
 //! again.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use safetensors::tensor::{Dtype, SafeTensors, TensorView};
@@ -165,12 +164,7 @@ impl FeatureCache {
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| TrainError::io(dir, e))?;
-    let mut tmp =
-        tess_io::atomic_temp_file(dir, ".", ".tmp").map_err(|e| TrainError::io(dir, e))?;
-    tmp.write_all(bytes).map_err(|e| TrainError::io(path, e))?;
-    tmp.persist(path)
-        .map_err(|e| TrainError::io(path, e.error))?;
-    Ok(())
+    tess_io::write_atomic(path, bytes).map_err(|e| TrainError::io(path, e))
 }
 
 fn f32_bytes(v: impl Iterator<Item = f32>) -> Vec<u8> {

@@ -31,6 +31,7 @@ use crate::error::{Result, TrainError};
 use crate::metrics::Metrics;
 use crate::split;
 use crate::Progress;
+use tess_io::AtomicFile;
 
 /// A network CALNet's training can drive: two inputs, logits `[B, 2]` out.
 pub trait Network {
@@ -439,9 +440,9 @@ pub fn train(
         // point leaves a state whose files exist.
         save_vars(vs, &ckpt_weights(&ckpt_dir, epoch + 1))?;
         let adam_path = ckpt_adam(&ckpt_dir, epoch + 1);
-        let adam_tmp = adam_path.with_extension("tmp");
-        opt.save(&adam_tmp)?;
-        rename(&adam_tmp, &adam_path)?;
+        let adam = AtomicFile::create(&adam_path).map_err(|e| TrainError::io(&adam_path, e))?;
+        opt.save(adam.temp_path())?;
+        adam.commit().map_err(|e| TrainError::io(&adam_path, e))?;
         if is_best {
             state.best_epoch = Some(epoch + 1);
             state.best_score = score;
@@ -492,15 +493,11 @@ fn ckpt_adam(dir: &Path, epoch: usize) -> PathBuf {
     dir.join(format!("epoch-{epoch:04}.adam.safetensors"))
 }
 
-fn rename(from: &Path, to: &Path) -> Result<()> {
-    std::fs::rename(from, to).map_err(|e| TrainError::io(to, e))
-}
-
 /// Saves the variables of `vs` as safetensors (names = PyTorch keys), atomically.
 pub fn save_vars(vs: &VarStore, path: &Path) -> Result<()> {
-    let tmp = path.with_extension("safetensors.tmp");
-    calnet_model::save_safetensors(vs, &tmp)?;
-    rename(&tmp, path)
+    let out = AtomicFile::create(path).map_err(|e| TrainError::io(path, e))?;
+    calnet_model::save_safetensors(vs, out.temp_path())?;
+    out.commit().map_err(|e| TrainError::io(path, e))
 }
 
 /// Loads safetensors weights into the variables of `vs` by name, checking shapes.

@@ -14,7 +14,7 @@ use crate::Error;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use tess_io::Metadata;
+use tess_io::{AtomicFile, Metadata};
 
 /// Layout of the feature files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -55,11 +55,11 @@ pub struct FeatureWriter {
     dir: PathBuf,
     format: Format,
     lc_len: usize,
-    lc: BufWriter<File>,
-    gls: BufWriter<File>,
-    segments: csv::Writer<File>,
-    skipped: csv::Writer<File>,
-    failures: csv::Writer<File>,
+    lc: BufWriter<AtomicFile>,
+    gls: BufWriter<AtomicFile>,
+    segments: csv::Writer<AtomicFile>,
+    skipped: csv::Writer<AtomicFile>,
+    failures: csv::Writer<AtomicFile>,
     rows: usize,
     line: String,
 }
@@ -69,14 +69,16 @@ pub struct FeatureWriter {
 const NPY_HEADER: usize = 128;
 
 impl FeatureWriter {
-    /// Creates `dir` if needed and the files of `format` in it (replacing old ones).
+    /// Creates `dir` if needed and starts the files of `format` in it. Each is written as an
+    /// [`AtomicFile`]: the old files stay whole until [`FeatureWriter::finish`] replaces them,
+    /// and a run that fails or is killed before leaves them as they were.
     pub fn create(dir: &Path, format: Format, lc_len: usize) -> Result<Self, Error> {
         std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
         let open = |name: &str| {
             let p = dir.join(name);
-            File::create(&p).map_err(|e| io(&p, e))
+            AtomicFile::create(&p).map_err(|e| io(&p, e))
         };
-        let csv_file = |name: &str, header: &[&str]| -> Result<csv::Writer<File>, Error> {
+        let csv_file = |name: &str, header: &[&str]| -> Result<csv::Writer<AtomicFile>, Error> {
             let mut w = csv::Writer::from_writer(open(name)?);
             w.write_record(header)
                 .map_err(|e| csv_err(&dir.join(name), e))?;
@@ -199,15 +201,22 @@ impl FeatureWriter {
             finish_npy(&mut self.gls, rows, crate::periodogram::GLS_LEN)
                 .map_err(|e| io(&self.dir.join("gls.npy"), e))?;
         }
-        self.lc.flush().map_err(|e| io(&self.dir.join("lc"), e))?;
-        self.gls.flush().map_err(|e| io(&self.dir.join("gls"), e))?;
-        for (w, name) in [
-            (&mut self.segments, "segments.csv"),
-            (&mut self.skipped, "skipped.csv"),
-            (&mut self.failures, "failures.csv"),
-        ] {
-            w.flush().map_err(|e| io(&self.dir.join(name), e))?;
-        }
+        let dir = self.dir;
+        let commit = |f: AtomicFile| {
+            let path = f.target().to_path_buf();
+            f.commit().map_err(|e| io(&path, e))
+        };
+        let inner = |w: BufWriter<AtomicFile>| w.into_inner().map_err(|e| io(&dir, e.into_error()));
+        let csv_inner = |w: csv::Writer<AtomicFile>| {
+            w.into_inner()
+                .map_err(|e| io(&dir, std::io::Error::other(e.to_string())))
+        };
+        // segments.csv last: it lists the rows of lc and gls.
+        commit(inner(self.lc)?)?;
+        commit(inner(self.gls)?)?;
+        commit(csv_inner(self.skipped)?)?;
+        commit(csv_inner(self.failures)?)?;
+        commit(csv_inner(self.segments)?)?;
         Ok(self.rows)
     }
 }
@@ -432,7 +441,7 @@ fn write_f32_le(w: &mut impl Write, values: &[f32]) -> std::io::Result<()> {
     w.write_all(&bytes)
 }
 
-fn finish_npy(w: &mut BufWriter<File>, rows: usize, cols: usize) -> std::io::Result<()> {
+fn finish_npy(w: &mut BufWriter<AtomicFile>, rows: usize, cols: usize) -> std::io::Result<()> {
     w.flush()?;
     let dict = format!("{{'descr': '<f4', 'fortran_order': False, 'shape': ({rows}, {cols}), }}");
     let mut header = Vec::with_capacity(NPY_HEADER);

@@ -75,17 +75,13 @@ pub struct Truth {
 
 /// Writes `rows` to `path` as CSV with a header, atomically (temporary file + rename).
 pub fn write_labels(path: &Path, rows: &[Truth]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
     let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
     };
-    let tmp = tess_io::atomic_temp_file(dir, ".labels.", ".csv.tmp").map_err(io)?;
+    let tmp = tess_io::AtomicFile::create(path).map_err(io)?;
     {
-        let mut w = csv::Writer::from_writer(tmp.as_file());
+        let mut w = csv::Writer::from_writer(tmp.file());
         if rows.is_empty() {
             // The header comes with the first record; an empty table still gets one.
             let mut head = csv::Writer::from_writer(Vec::new());
@@ -97,7 +93,7 @@ pub fn write_labels(path: &Path, rows: &[Truth]) -> Result<()> {
             let text = head.into_inner().map_err(|e| io(e.into_error()))?;
             let first = text.split(|&b| b == b'\n').next().unwrap_or_default();
             use std::io::Write;
-            let mut f = tmp.as_file();
+            let mut f = tmp.file();
             f.write_all(first)
                 .and_then(|_| f.write_all(b"\n"))
                 .map_err(io)?;
@@ -110,8 +106,7 @@ pub fn write_labels(path: &Path, rows: &[Truth]) -> Result<()> {
         }
         w.flush().map_err(io)?;
     }
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
+    tmp.commit().map_err(io)
 }
 
 /// Reads a `labels.csv` written by [`write_labels`].

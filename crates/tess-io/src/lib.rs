@@ -28,6 +28,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod atomic;
 mod cfitsio;
 mod discover;
 mod error;
@@ -36,6 +37,7 @@ mod quality;
 mod read;
 mod write;
 
+pub use atomic::{write_atomic, AtomicFile, TEMP_PREFIX};
 pub use discover::{
     collect_inputs, find_light_curves, is_light_curve_name, sector_dir, sector_files, Inputs,
     PathsConfig,
@@ -46,7 +48,7 @@ pub use quality::{flags, MaskReport, ParseQualityMaskError, QualityMask};
 pub use read::{
     detect_product, read, read_metadata, FluxColumn, ParseFluxColumnError, ReadOptions, BTJD_ZERO,
 };
-pub use write::{atomic_temp_file, write_spoc, APERTURE_SIDE};
+pub use write::{write_spoc, APERTURE_SIDE};
 
 use std::path::PathBuf;
 

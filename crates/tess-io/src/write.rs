@@ -9,7 +9,7 @@ use fitsio::FitsFile;
 
 use crate::error::{fits_err, Error};
 use crate::read::BTJD_ZERO;
-use crate::LightCurve;
+use crate::{AtomicFile, LightCurve};
 
 /// Side of the square `APERTURE` image written by [`write_spoc`].
 pub const APERTURE_SIDE: usize = 11;
@@ -74,10 +74,6 @@ pub fn write_spoc(path: &Path, lc: &LightCurve) -> Result<(), Error> {
             path: path.to_path_buf(),
         });
     }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -87,14 +83,18 @@ pub fn write_spoc(path: &Path, lc: &LightCurve) -> Result<(), Error> {
         path: path.to_path_buf(),
         source,
     };
-    let tmp = atomic_temp_file(dir, &format!(".{name}."), ".fits")
-        .map_err(io)?
-        .into_temp_path();
+    // cfitsio writes uncompressed FITS into a file it creates itself: into the temporary path
+    // of an atomic file (removed first), which becomes the output or, for .gz, the source of
+    // the compressed one. Dropped without a commit, both are removed.
+    let fits_path = if gzip {
+        path.with_extension("")
+    } else {
+        path.to_path_buf()
+    };
+    let fits = AtomicFile::create(&fits_path).map_err(io)?;
     {
-        // cfitsio wants to create the file itself: remove tempfile's empty one (its name is
-        // ours alone, made of the target's name and random characters).
-        std::fs::remove_file(&tmp).map_err(io)?;
-        let tmp_text = tmp.to_str().ok_or_else(|| Error::BadPath {
+        std::fs::remove_file(fits.temp_path()).map_err(io)?;
+        let tmp_text = fits.temp_path().to_str().ok_or_else(|| Error::BadPath {
             path: path.to_path_buf(),
         })?;
         let mut f =
@@ -104,48 +104,19 @@ pub fn write_spoc(path: &Path, lc: &LightCurve) -> Result<(), Error> {
     }
     if gzip {
         // cfitsio reads .gz but writes it uncompressed, so compress here.
-        let mut gz = atomic_temp_file(dir, &format!(".{name}."), ".gz").map_err(io)?;
-        let mut enc =
-            flate2::write::GzEncoder::new(gz.as_file_mut(), flate2::Compression::default());
-        std::io::copy(&mut std::fs::File::open(&tmp).map_err(io)?, &mut enc).map_err(io)?;
+        let mut gz = AtomicFile::create(path).map_err(io)?;
+        let mut enc = flate2::write::GzEncoder::new(&mut gz, flate2::Compression::default());
+        std::io::copy(
+            &mut std::fs::File::open(fits.temp_path()).map_err(io)?,
+            &mut enc,
+        )
+        .map_err(io)?;
         enc.finish().map_err(io)?;
-        gz.persist(path).map_err(|e| io(e.error))?;
+        gz.commit().map_err(io)?;
     } else {
-        tmp.persist(path).map_err(|e| io(e.error))?;
+        fits.commit().map_err(io)?;
     }
     Ok(())
-}
-
-/// A temporary file in `dir` for an atomic write: write it, then
-/// [`persist`](tempfile::NamedTempFile::persist) it over the target (a rename, so readers see
-/// the old file or the new one, never half of one).
-///
-/// tempfile's own default mode is private (0600); this one is created with the mode
-/// `File::create` gives (0666 less the umask), so an output written atomically can be read by
-/// whoever could read one written directly.
-///
-/// ```
-/// use std::io::Write;
-/// let dir = tempfile::tempdir().unwrap();
-/// let mut tmp = tess_io::atomic_temp_file(dir.path(), ".table.", ".tmp").unwrap();
-/// tmp.write_all(b"tic,label\n").unwrap();
-/// tmp.persist(dir.path().join("table.csv")).unwrap();
-/// assert!(dir.path().join("table.csv").exists());
-/// ```
-pub fn atomic_temp_file(
-    dir: &Path,
-    prefix: &str,
-    suffix: &str,
-) -> std::io::Result<tempfile::NamedTempFile> {
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(prefix).suffix(suffix);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // Given to open(2) as its mode, so the process umask still applies, as for File::create.
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    builder.tempfile_in(dir)
 }
 
 fn check_lengths(path: &Path, lc: &LightCurve) -> Result<(), Error> {

@@ -6,7 +6,6 @@
 //! reference-csv` can be classified without the light curves. Both files are streamed a batch at
 //! a time: memory stays flat whatever their length.
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -15,6 +14,7 @@ use anyhow::Context;
 use calnet::pipeline::{Plots, Shard};
 use calnet_model::{Classifier, ClassifierOptions, DeviceSpec, GLS_LEN, LC_LEN};
 use lc_prep::output::FeatureCsvReader;
+use tess_io::AtomicFile;
 
 mod files;
 
@@ -23,16 +23,18 @@ mod files;
 #[command(after_help = "\
 With INPUT files or folders (searched recursively for *.fits and *.fits.gz, e.g. a sector folder \
 ROOT/s0004), writes into OUT: segments.csv, skipped.csv, failures.csv, catalog.csv, catalog.dat \
-(astropy fixed_width_two_line), sheets/TIC<tic>_s<sector>.png and journal.jsonl. Rerunning the \
+(astropy fixed_width_two_line), sheets/TIC<tic>_s<sector>_<hash>.png and journal.jsonl. Rerunning the \
 same command after an interruption resumes it; --shard K/N runs part K of N, and `calnet merge` \
 joins the parts. Exit status: 0 success, 1 if some inputs failed (listed in failures.csv, the \
 others are classified), 2 usage or fatal error.
 
 With --features DIR, reads DIR/lc.csv and DIR/gls.csv (reference layout: a name, then 4000 resp. \
 1000 values per row, no header) and writes OUT/segments.csv: file,segment,p_eb,is_eb, one row per \
-input row in the same order.
+input row in the same order, and OUT/failures.csv: file,segment,reason for rows with a value \
+that is not finite (they are not classified).
 
-Exit status: 0 success, 2 usage error or unreadable input (a bad row is reported with its line).")]
+Exit status: 0 success, 1 some rows not finite (in failures.csv), 2 usage error or unreadable \
+input (a row that does not parse is reported with its line).")]
 pub struct Args {
     /// Light-curve files or folders (not with --features).
     #[arg(conflicts_with = "features")]
@@ -51,10 +53,10 @@ pub struct Args {
     #[arg(long, value_name = "D", default_value = "auto")]
     pub device: DeviceSpec,
     /// Segments per forward pass.
-    #[arg(long, value_name = "B", default_value_t = 128, value_parser = clap::value_parser!(u32).range(1..))]
-    pub batch: u32,
-    /// A segment is an EB when p_eb > threshold.
-    #[arg(long, value_name = "P", default_value_t = 0.5)]
+    #[arg(long, value_name = "B", default_value_t = 128, value_parser = super::parse::batch)]
+    pub batch: usize,
+    /// A segment is an EB when p_eb > threshold (a probability in [0, 1]).
+    #[arg(long, value_name = "P", default_value_t = 0.5, value_parser = super::parse::probability)]
     pub threshold: f32,
     /// Threads reading light curves and computing features [default: all cores].
     #[arg(long, value_name = "N", conflicts_with = "features")]
@@ -86,7 +88,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 fn run_features(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     let options = ClassifierOptions {
         device: args.device,
-        batch_size: args.batch as usize,
+        batch_size: args.batch,
         threads: args.threads,
     };
     let classifier = Classifier::load(&args.weights, options)?;
@@ -95,57 +97,102 @@ fn run_features(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("{}: cannot create", args.out.display()))?;
     let final_path = args.out.join("segments.csv");
-    // Written under another name and renamed at the end: a failed run leaves no segments.csv
-    // that looks complete.
-    let partial = args.out.join("segments.csv.partial");
-    let file =
-        File::create(&partial).with_context(|| format!("{}: cannot create", partial.display()))?;
+    // Atomic: a failed or killed run leaves no segments.csv that looks complete.
+    let file = AtomicFile::create(&final_path)
+        .with_context(|| format!("{}: cannot create", final_path.display()))?;
     let mut out = BufWriter::new(file);
     writeln!(out, "file,segment,p_eb,is_eb")?;
 
-    let batch = args.batch as usize;
-    let (mut names, mut x1, mut x2) = (Vec::new(), Vec::new(), Vec::new());
+    let batch = args.batch;
+    let (mut rows_in, mut x1, mut x2) = (Vec::new(), Vec::new(), Vec::new());
     let mut last: Option<(String, usize)> = None;
     let mut rows = 0usize;
-    loop {
-        names.clear();
+    // Rows that cannot be classified (a non-finite input or output): file, segment, reason.
+    let mut failures: Vec<(String, usize, String)> = Vec::new();
+    let mut done = false;
+    while !done {
+        rows_in.clear();
         x1.clear();
         x2.clear();
-        while names.len() < batch {
-            match reader.next_into(&mut x1, &mut x2)? {
-                Some(row) => names.push(row.name),
-                None => break,
-            }
-        }
-        if names.is_empty() {
-            break;
-        }
-        let p = classifier.predict(&x1, &x2)?;
-        for (name, p) in names.drain(..).zip(p) {
+        while rows_in.len() < batch {
+            let (lc_start, gls_start) = (x1.len(), x2.len());
+            let Some(row) = reader.next_into(&mut x1, &mut x2)? else {
+                done = true;
+                break;
+            };
             // `segment` counts consecutive rows of the same file, as the reference writes them.
             let segment = match &last {
-                Some((prev, k)) if *prev == name => k + 1,
+                Some((prev, k)) if *prev == row.name => k + 1,
                 _ => 0,
             };
+            last = Some((row.name.clone(), segment));
+            let bad = |v: &[f32]| v.iter().position(|x| !x.is_finite());
+            let reason = match (bad(&x1[lc_start..]), bad(&x2[gls_start..])) {
+                (Some(i), _) => Some(format!(
+                    "lc.csv line {}: value {} is not finite",
+                    row.line,
+                    i + 1
+                )),
+                (None, Some(i)) => Some(format!(
+                    "gls.csv line {}: value {} is not finite",
+                    row.line,
+                    i + 1
+                )),
+                (None, None) => None,
+            };
+            match reason {
+                Some(reason) => {
+                    x1.truncate(lc_start);
+                    x2.truncate(gls_start);
+                    eprintln!("{}: {reason}", row.name);
+                    failures.push((row.name, segment, reason));
+                }
+                None => rows_in.push((row.name, segment, row.line)),
+            }
+        }
+        if rows_in.is_empty() {
+            continue;
+        }
+        let p = classifier.predict(&x1, &x2)?;
+        for ((name, segment, line), p) in rows_in.drain(..).zip(p) {
+            if !p.is_finite() {
+                let reason = format!("line {line}: the network gave p_eb = {p}");
+                eprintln!("{name}: {reason}");
+                failures.push((name, segment, reason));
+                continue;
+            }
             write_row(&mut out, &name, segment, p, args.threshold)?;
-            last = Some((name, segment));
             rows += 1;
         }
     }
-    out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-    std::fs::rename(&partial, &final_path).with_context(|| {
-        format!(
-            "{}: cannot rename to {}",
-            partial.display(),
-            final_path.display()
-        )
-    })?;
+    let failures_path = args.out.join("failures.csv");
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["file", "segment", "reason"])?;
+    for (file, segment, reason) in &failures {
+        w.write_record([file.as_str(), &segment.to_string(), reason.as_str()])?;
+    }
+    let bytes = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    tess_io::write_atomic(&failures_path, &bytes)
+        .with_context(|| failures_path.display().to_string())?;
+    out.into_inner()
+        .map_err(|e| e.into_error())
+        .and_then(AtomicFile::commit)
+        .with_context(|| final_path.display().to_string())?;
     eprintln!(
         "calnet: {rows} segments classified on {:?}: {}",
         classifier.device(),
         final_path.display()
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!(
+            "calnet: {} rows could not be classified: {}",
+            failures.len(),
+            failures_path.display()
+        );
+        ExitCode::from(1)
+    })
 }
 
 fn write_row(

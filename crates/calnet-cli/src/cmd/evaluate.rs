@@ -30,7 +30,7 @@ pub struct Args {
     #[arg(long, value_name = "D", default_value = "auto")]
     pub device: DeviceSpec,
     /// Segments per forward pass.
-    #[arg(long, value_name = "B", default_value_t = 128)]
+    #[arg(long, value_name = "B", default_value_t = 128, value_parser = super::parse::batch)]
     pub batch: usize,
     /// Feature cache folder [default: none].
     #[arg(long, value_name = "DIR")]
@@ -70,8 +70,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     calnet_model::load_into(&vs, &args.weights, &STATE_DICT_KEYS)?;
     let data = load_data(&args.inputs, args.cache.as_deref(), &args.mode)?;
     let ev = ct::evaluate(&net, &data, device, args.batch)?;
-    println!("{}", line("segments", &ev.segment));
-    println!("{}", line("files", &ev.file));
+    say!("{}", line("segments", &ev.segment));
+    say!("{}", line("files", &ev.file));
     if let Some(out) = &args.out {
         std::fs::create_dir_all(out)
             .with_context(|| format!("{}: cannot create", out.display()))?;

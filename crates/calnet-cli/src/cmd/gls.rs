@@ -22,13 +22,13 @@ pub struct Args {
     #[arg(long, default_value = "calnet", value_parser = ["calnet"])]
     pub grid: String,
     /// Lowest frequency of a regular grid, cycles/day.
-    #[arg(long, requires_all = ["fmax", "n"])]
+    #[arg(long, requires_all = ["fmax", "n"], value_parser = super::parse::frequency)]
     pub fmin: Option<f64>,
     /// Highest frequency of a regular grid, cycles/day.
-    #[arg(long, requires_all = ["fmin", "n"])]
+    #[arg(long, requires_all = ["fmin", "n"], value_parser = super::parse::frequency)]
     pub fmax: Option<f64>,
     /// Number of frequencies of a regular grid.
-    #[arg(long, requires_all = ["fmin", "fmax"])]
+    #[arg(long, requires_all = ["fmin", "fmax"], value_parser = super::parse::grid_points)]
     pub n: Option<usize>,
     /// Normalisation: standard, model, log, psd, horne-baliunas, cumming.
     #[arg(long, default_value = "standard", value_parser = parse_normalization)]
@@ -118,8 +118,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     match &args.out {
         Some(path) => {
-            std::fs::write(path, csv).with_context(|| path.display().to_string())?;
-            println!(
+            tess_io::write_atomic(path, csv.as_bytes())
+                .with_context(|| path.display().to_string())?;
+            say!(
                 "{file}: best period {:.6} d, power {:.6}",
                 result.best_period(),
                 result.power[result.best_index()]

@@ -27,7 +27,7 @@ pub struct Args {
 /// Runs `calnet merge`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let summary = pipeline::merge(&args.dirs, &args.out)?;
-    println!(
+    say!(
         "calnet merge: {} shard folders, {} files, {} segments, {} candidate segments in {} \
          targets, {} failures",
         args.dirs.len(),
@@ -37,7 +37,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         summary.targets,
         summary.failures
     );
-    println!("  catalog: {}", summary.out.join("catalog.dat").display());
+    say!("  catalog: {}", summary.out.join("catalog.dat").display());
     Ok(match summary.failures {
         0 => ExitCode::SUCCESS,
         _ => ExitCode::from(1),

@@ -9,6 +9,7 @@ pub mod gls;
 pub mod inject;
 pub mod inspect;
 pub mod merge;
+pub mod parse;
 pub mod simulate;
 #[cfg(feature = "torch")]
 pub mod train;

@@ -63,7 +63,7 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 30)]
     pub epochs: usize,
     /// Segments per batch (the last incomplete batch of each epoch is dropped).
-    #[arg(long, value_name = "B", default_value_t = 128)]
+    #[arg(long, value_name = "B", default_value_t = 128, value_parser = super::parse::batch)]
     pub batch: usize,
     /// Adam's learning rate (AMSGrad).
     #[arg(long, value_name = "X", default_value_t = 1e-3)]
@@ -325,7 +325,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             &m.confusion,
             &format!("Epoch {} ({set}, {} segments)", rec.epoch, m.n),
         )?;
-        println!(
+        say!(
             "best epoch {} ({set}): accuracy {:.4} precision {:.4} recall {:.4} F1 {:.4} ROC-AUC {}",
             rec.epoch,
             m.accuracy,
@@ -335,7 +335,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             m.roc_auc.map_or("-".into(), |a| format!("{a:.4}"))
         );
     }
-    println!(
+    say!(
         "{} training / {} validation segments; weights: {}",
         outcome.n_train,
         outcome.n_val,

@@ -27,7 +27,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let mut options = ClassifyOptions::new(&args.weights, &args.out);
     options.threshold = args.threshold;
     options.device = args.device;
-    options.batch = args.batch as usize;
+    options.batch = args.batch;
     options.plots = args.plots;
     options.shard = args.shard;
     options.threads = args.threads;
@@ -137,7 +137,7 @@ fn print_summary(s: &Summary, options: &ClassifyOptions) {
     let shard = options
         .shard
         .map_or(String::new(), |k| format!(" (shard {k})"));
-    println!(
+    say!(
         "calnet classify{shard}: {} files ({} resumed), {} segments, {} above p_eb {} in {} \
          targets, {} failures, {:.1} s, {:.1} segments/s",
         s.files,
@@ -151,20 +151,20 @@ fn print_summary(s: &Summary, options: &ClassifyOptions) {
         s.segments_per_second()
     );
     let out = |name: &str| -> PathBuf { s.out.join(name) };
-    println!(
+    say!(
         "  catalog:  {} and {}",
         out("catalog.csv").display(),
         out("catalog.dat").display()
     );
-    println!("  segments: {}", out("segments.csv").display());
+    say!("  segments: {}", out("segments.csv").display());
     if s.sheets > 0 {
-        println!(
+        say!(
             "  sheets:   {} ({} PNG)",
             out(pipeline::SHEETS).display(),
             s.sheets
         );
     }
     if s.failures > 0 {
-        println!("  failures: {}", out("failures.csv").display());
+        say!("  failures: {}", out("failures.csv").display());
     }
 }
