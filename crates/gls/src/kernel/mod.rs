@@ -72,7 +72,7 @@ impl Method {
 pub(crate) fn check_size(method: Method, omega_max: f64, span: f64) -> Result<(), GlsError> {
     // Half the span, centred times: the largest phase is ω_max span / 2.
     let phase = omega_max * 0.5 * span;
-    if !(phase <= crate::MAX_PHASE) {
+    if phase.is_nan() || phase > crate::MAX_PHASE {
         return Err(GlsError::TooLarge {
             reason: format!(
                 "the highest frequency times the time span is {:.3e} cycles: phases beyond \
@@ -84,7 +84,7 @@ pub(crate) fn check_size(method: Method, omega_max: f64, span: f64) -> Result<()
     }
     if method == Method::Fast {
         let nfft = fast::fft_size_estimate(span, omega_max);
-        if !(nfft <= crate::MAX_FFT_LEN as f64) {
+        if nfft.is_nan() || nfft > crate::MAX_FFT_LEN as f64 {
             return Err(GlsError::TooLarge {
                 reason: format!(
                     "the fast kernel needs an FFT of about {nfft:.3e} points for this time span \
