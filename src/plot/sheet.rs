@@ -715,6 +715,11 @@ mod tests {
             let seg = &features.segments[0];
             let (t, f) = crate::pipeline::segment_points(&lc, &config, seg.t_start, seg.t_end);
             let peak = period::peak_period(grid.periods(), &seg.gls).unwrap();
+            let estimate = period::estimate(&t, &f, peak);
+            let vetting = crate::vet::vet(
+                &[crate::vet::Segment { time: &t, flux: &f }],
+                estimate.map(|e| e.period),
+            );
             let sheet = Sheet {
                 lc: &lc,
                 features: &features,
@@ -722,8 +727,9 @@ mod tests {
                 p_eb: &p_eb,
                 best: 0,
                 periods: grid.periods(),
-                period: period::estimate(&t, &f, peak),
+                period: estimate,
                 threshold: 0.5,
+                vetting: Some(&vetting),
             };
             let out = dir.path().join(format!("shift{shift}.png"));
             sheet.write(&out).unwrap();
