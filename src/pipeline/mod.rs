@@ -306,7 +306,7 @@ pub fn classify(
         inputs_sha256: list_sha256(&names),
         shard: options.shard,
         weights_sha256: file_sha256(&options.weights)?,
-        device: format!("{:?}", classifier.device()),
+        device: classifier.engine().to_string(),
         batch,
         threads,
         threshold: options.threshold,

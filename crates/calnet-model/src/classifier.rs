@@ -1,17 +1,16 @@
-//! Batched inference: weights file in, p(EB) per segment out.
+//! Weights file in, p(EB) per segment out, on the native engine or on libtorch.
 
 use std::path::Path;
 use std::str::FromStr;
 
-use tch::nn::VarStore;
-use tch::{Device, Kind, Tensor};
-
-use crate::net::{CalNet, GLS_LEN, LC_LEN, STATE_DICT_KEYS};
-use crate::weights::{self, WeightsFormat};
+use crate::arch::{GLS_LEN, LC_LEN};
+use crate::weights::WeightsFormat;
 use crate::ModelError;
 
-/// Where the network runs: `auto` (the first CUDA device if there is one, else the CPU), `cpu`,
-/// `cuda` (device 0) or `cuda:N`.
+/// Where the network runs: `auto` (the first CUDA device when this build has the `torch`
+/// feature and there is one, else the CPU), `cpu`, `cuda` (device 0) or `cuda:N`. The CPU
+/// means the native engine (libtorch's CPU engine only in a build without the `native`
+/// feature); CUDA needs the `torch` feature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DeviceSpec {
     /// CUDA device 0 when available, the CPU otherwise.
@@ -57,9 +56,11 @@ impl std::fmt::Display for DeviceSpec {
     }
 }
 
+#[cfg(feature = "torch")]
 impl DeviceSpec {
     /// The libtorch device, checking that a requested CUDA device exists.
-    pub fn resolve(self) -> Result<Device, ModelError> {
+    pub fn resolve(self) -> Result<tch::Device, ModelError> {
+        use tch::Device;
         match self {
             DeviceSpec::Cpu => Ok(Device::Cpu),
             DeviceSpec::Auto => Ok(Device::cuda_if_available()),
@@ -82,15 +83,41 @@ impl DeviceSpec {
     }
 }
 
+/// The implementation a [`Classifier`] runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Engine {
+    /// The native CPU engine: p(EB) bit-identical whatever the batch and thread count.
+    Native,
+    /// libtorch on this device: its results move in the last bits with the batch size, the
+    /// thread count and the device.
+    #[cfg(feature = "torch")]
+    Torch(tch::Device),
+}
+
+impl std::fmt::Display for Engine {
+    /// `native`, `tch-cpu` or `tch-cuda:N`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Engine::Native => f.write_str("native"),
+            #[cfg(feature = "torch")]
+            Engine::Torch(tch::Device::Cuda(n)) => write!(f, "tch-cuda:{n}"),
+            #[cfg(feature = "torch")]
+            Engine::Torch(d) => write!(f, "tch-{}", format!("{d:?}").to_ascii_lowercase()),
+        }
+    }
+}
+
 /// How a [`Classifier`] runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClassifierOptions {
     /// Where the network runs.
     pub device: DeviceSpec,
-    /// Segments per forward pass.
+    /// Segments per forward pass (bounds the memory of one [`Classifier::predict`] call).
     pub batch_size: usize,
-    /// libtorch's intra-op thread count; `None` leaves libtorch's setting. This is a
-    /// process-wide setting.
+    /// Threads. Native engine: a pool of its own with this many threads; `None` runs on the
+    /// caller's rayon pool (the global one, or the one `predict` is called from inside).
+    /// libtorch: its process-wide intra-op thread count; `None` leaves libtorch's setting.
     pub threads: Option<usize>,
 }
 
@@ -104,21 +131,19 @@ impl Default for ClassifierOptions {
     }
 }
 
-/// The network with its weights on a device, ready to classify segments.
+/// The network with its weights, ready to classify segments.
 ///
 /// ```
-/// use calnet_model::{tch, CalNet, Classifier, ClassifierOptions, DeviceSpec};
-/// tch::set_num_threads(1);
+/// use calnet_model::{Classifier, ClassifierOptions, Engine};
 /// # let dir = std::env::temp_dir().join(format!("calnet-model-doc-{}", std::process::id()));
 /// # std::fs::create_dir_all(&dir).unwrap();
-/// # let path = dir.join("random.safetensors");
-/// // Random weights saved as safetensors stand in for the published .pth here.
-/// let vs = tch::nn::VarStore::new(tch::Device::Cpu);
-/// let _ = CalNet::new(&vs.root());
-/// calnet_model::save_safetensors(&vs, &path)?;
-///
+/// # let path = dir.join("flat.safetensors");
+/// # let tensors: Vec<_> = calnet_model::STATE_DICT.iter()
+/// #     .map(|(k, s)| calnet_model::NamedTensor::filled(k, s, 0.01)).collect();
+/// # calnet_model::write_safetensors(&tensors, &path)?;
 /// let options = ClassifierOptions { device: "cpu".parse()?, batch_size: 32, threads: Some(1) };
 /// let classifier = Classifier::load(&path, options)?;
+/// assert_eq!(classifier.engine(), Engine::Native);
 /// let lc = vec![0.5f32; 3 * 4000]; // three segments, one after the other
 /// let gls = vec![0.1f32; 3 * 1000];
 /// let p_eb = classifier.predict(&lc, &gls)?;
@@ -129,37 +154,120 @@ impl Default for ClassifierOptions {
 /// ```
 #[derive(Debug)]
 pub struct Classifier {
-    vs: VarStore,
-    net: CalNet,
-    device: Device,
+    backend: Backend,
     batch_size: usize,
     format: WeightsFormat,
 }
 
-impl Classifier {
-    /// Loads a weights file (`.pth`/`.pt` state_dict or safetensors, told apart by content) onto
-    /// the chosen device.
-    pub fn load(path: impl AsRef<Path>, options: ClassifierOptions) -> Result<Self, ModelError> {
-        if let Some(n) = options.threads {
-            tch::set_num_threads(n.max(1) as i32);
+enum Backend {
+    #[cfg(feature = "native")]
+    Native {
+        net: Box<crate::native::Network>,
+        pool: Option<rayon::ThreadPool>,
+    },
+    #[cfg(feature = "torch")]
+    Torch {
+        _vs: tch::nn::VarStore,
+        net: Box<crate::CalNet>,
+        device: tch::Device,
+    },
+}
+
+impl std::fmt::Debug for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            #[cfg(feature = "native")]
+            Backend::Native { pool, .. } => f
+                .debug_struct("Native")
+                .field("threads", &pool.as_ref().map(|p| p.current_num_threads()))
+                .finish(),
+            #[cfg(feature = "torch")]
+            Backend::Torch { device, .. } => {
+                f.debug_struct("Torch").field("device", device).finish()
+            }
         }
-        let device = options.device.resolve()?;
-        let mut vs = VarStore::new(device);
-        let net = CalNet::new(&vs.root());
-        let format = weights::load_into(&vs, path.as_ref(), &STATE_DICT_KEYS)?;
-        vs.freeze();
-        Ok(Classifier {
-            vs,
-            net,
-            device,
-            batch_size: options.batch_size.max(1),
-            format,
-        })
+    }
+}
+
+#[cfg(not(any(feature = "native", feature = "torch")))]
+compile_error!("calnet-model needs the `native` or the `torch` feature");
+
+impl Classifier {
+    /// Loads a weights file (`.pth`/`.pt` state_dict or safetensors, told apart by content),
+    /// checking every key, shape and dtype.
+    pub fn load(path: impl AsRef<Path>, options: ClassifierOptions) -> Result<Self, ModelError> {
+        let path = path.as_ref();
+        let batch_size = options.batch_size.max(1);
+        #[cfg(feature = "torch")]
+        {
+            let device = match options.device {
+                DeviceSpec::Cpu if cfg!(feature = "native") => None,
+                DeviceSpec::Auto if cfg!(feature = "native") => {
+                    Some(tch::Device::cuda_if_available()).filter(|d| d.is_cuda())
+                }
+                spec => Some(spec.resolve()?),
+            };
+            if let Some(device) = device {
+                if let Some(n) = options.threads {
+                    tch::set_num_threads(n.max(1) as i32);
+                }
+                let mut vs = tch::nn::VarStore::new(device);
+                let net = crate::CalNet::new(&vs.root());
+                let format = crate::load_into(&vs, path, &crate::STATE_DICT_KEYS)?;
+                vs.freeze();
+                return Ok(Classifier {
+                    backend: Backend::Torch {
+                        _vs: vs,
+                        net: Box::new(net),
+                        device,
+                    },
+                    batch_size,
+                    format,
+                });
+            }
+        }
+        #[cfg(feature = "native")]
+        {
+            #[cfg(not(feature = "torch"))]
+            if let DeviceSpec::Cuda(n) = options.device {
+                return Err(ModelError::Device {
+                    spec: format!("cuda:{n}"),
+                    reason: "this build runs on the CPU only: CUDA needs the `torch` feature"
+                        .into(),
+                });
+            }
+            let pool = options
+                .threads
+                .map(|n| {
+                    rayon::ThreadPoolBuilder::new()
+                        .num_threads(n.max(1))
+                        .thread_name(|i| format!("calnet-model-{i}"))
+                        .build()
+                        .map_err(|e| ModelError::Threads(e.to_string()))
+                })
+                .transpose()?;
+            let (format, tensors) = crate::weights::read_calnet(path)?;
+            Ok(Classifier {
+                backend: Backend::Native {
+                    net: Box::new(crate::native::Network::new(tensors)),
+                    pool,
+                },
+                batch_size,
+                format,
+            })
+        }
+        #[cfg(not(feature = "native"))]
+        unreachable!("the torch branch above returns on every device without `native`")
     }
 
-    /// The device the network runs on.
-    pub fn device(&self) -> Device {
-        self.device
+    /// The implementation that runs the network.
+    pub fn engine(&self) -> Engine {
+        match &self.backend {
+            #[cfg(feature = "native")]
+            Backend::Native { .. } => Engine::Native,
+            #[cfg(feature = "torch")]
+            Backend::Torch { device, .. } => Engine::Torch(*device),
+        }
     }
 
     /// The format the weights were read from.
@@ -170,16 +278,6 @@ impl Classifier {
     /// Segments per forward pass.
     pub fn batch_size(&self) -> usize {
         self.batch_size
-    }
-
-    /// The network.
-    pub fn net(&self) -> &CalNet {
-        &self.net
-    }
-
-    /// The variables (named like the PyTorch state_dict).
-    pub fn var_store(&self) -> &VarStore {
-        &self.vs
     }
 
     /// p(EB) of each segment. `lc` holds the segments' 4000-value light-curve inputs one after
@@ -195,21 +293,17 @@ impl Classifier {
             .chunks(self.batch_size * LC_LEN)
             .zip(gls.chunks(self.batch_size * GLS_LEN))
         {
-            let b = (x1.len() / LC_LEN) as i64;
-            let p = tch::no_grad(|| -> Result<Tensor, tch::TchError> {
-                let x1 = Tensor::from_slice(x1)
-                    .f_view([b, 1, LC_LEN as i64])?
-                    .f_to_device(self.device)?;
-                let x2 = Tensor::from_slice(x2)
-                    .f_view([b, 1, GLS_LEN as i64])?
-                    .f_to_device(self.device)?;
-                self.net
-                    .probabilities(&x1, &x2)
-                    .f_select(1, 1)?
-                    .f_to_kind(Kind::Float)?
-                    .f_to_device(Device::Cpu)
-            })?;
-            out.extend(Vec::<f32>::try_from(&p)?);
+            match &self.backend {
+                #[cfg(feature = "native")]
+                Backend::Native { net, pool } => match pool {
+                    Some(pool) => out.extend(pool.install(|| net.predict(x1, x2))),
+                    None => out.extend(net.predict(x1, x2)),
+                },
+                #[cfg(feature = "torch")]
+                Backend::Torch { net, device, .. } => {
+                    out.extend(crate::torch::predict(net, *device, x1, x2)?)
+                }
+            }
         }
         Ok(out)
     }
@@ -244,6 +338,12 @@ mod tests {
             "gpu".parse::<DeviceSpec>(),
             Err(ModelError::Device { .. })
         ));
+    }
+
+    #[cfg(feature = "torch")]
+    #[test]
+    fn devices_resolve() {
+        use tch::Device;
         assert_eq!(DeviceSpec::Cpu.resolve().unwrap(), Device::Cpu);
         if !tch::Cuda::is_available() {
             assert!(matches!(

@@ -156,7 +156,11 @@ pub enum ModelError {
         /// Segments in the periodogram input.
         gls: usize,
     },
+    /// The native engine's thread pool could not be started.
+    #[error("threads: {0}")]
+    Threads(String),
     /// An error inside libtorch.
+    #[cfg(feature = "torch")]
     #[error("libtorch: {0}")]
     Torch(#[from] tch::TchError),
 }

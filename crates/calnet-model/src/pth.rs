@@ -8,13 +8,16 @@
 use std::collections::HashMap;
 use std::io::{Read, Seek};
 
-use tch::{Kind, Tensor};
-
 use crate::pickle::{self, TensorRef, Value};
+use crate::weights::{Dtype, NamedTensor};
 use crate::ModelError;
 
 /// The largest `data.pkl` read: the CALNet one is about 10 KB.
 const MAX_PICKLE_BYTES: u64 = 64 << 20;
+
+/// The most elements one tensor may have (1 GiB of float32): a view may repeat a storage's
+/// elements (stride 0), so its size is not bounded by the file's.
+const MAX_ELEMENTS: i64 = 1 << 28;
 
 /// A tensor of a state_dict as the file stores it: dtype, view and the storage's bytes.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,7 +25,7 @@ pub struct RawTensor {
     /// The state_dict key, e.g. `lcbranch.0.weight`.
     pub name: String,
     /// The element type of the storage.
-    pub kind: Kind,
+    pub dtype: Dtype,
     /// Shape of the tensor.
     pub size: Vec<i64>,
     /// Strides in elements.
@@ -42,18 +45,18 @@ pub struct StateDict {
     pub storages: HashMap<String, Vec<u8>>,
 }
 
-fn kind_of_storage(storage_type: &str) -> Option<(Kind, usize)> {
+fn dtype_of_storage(storage_type: &str) -> Option<Dtype> {
     Some(match storage_type {
-        "torch.FloatStorage" => (Kind::Float, 4),
-        "torch.HalfStorage" => (Kind::Half, 2),
-        "torch.BFloat16Storage" => (Kind::BFloat16, 2),
-        "torch.DoubleStorage" => (Kind::Double, 8),
-        "torch.LongStorage" => (Kind::Int64, 8),
-        "torch.IntStorage" => (Kind::Int, 4),
-        "torch.ShortStorage" => (Kind::Int16, 2),
-        "torch.CharStorage" => (Kind::Int8, 1),
-        "torch.ByteStorage" => (Kind::Uint8, 1),
-        "torch.BoolStorage" => (Kind::Bool, 1),
+        "torch.FloatStorage" => Dtype::F32,
+        "torch.HalfStorage" => Dtype::F16,
+        "torch.BFloat16Storage" => Dtype::BF16,
+        "torch.DoubleStorage" => Dtype::F64,
+        "torch.LongStorage" => Dtype::I64,
+        "torch.IntStorage" => Dtype::I32,
+        "torch.ShortStorage" => Dtype::I16,
+        "torch.CharStorage" => Dtype::I8,
+        "torch.ByteStorage" => Dtype::U8,
+        "torch.BoolStorage" => Dtype::Bool,
         _ => return None,
     })
 }
@@ -144,12 +147,13 @@ pub fn read_state_dict<R: Read + Seek>(reader: R, origin: &str) -> Result<StateD
                 })
             }
         };
-        let (kind, elem) = kind_of_storage(&t.storage.storage_type).ok_or_else(|| {
+        let dtype = dtype_of_storage(&t.storage.storage_type).ok_or_else(|| {
             ModelError::UnsupportedDtype {
                 key: name.to_string(),
                 dtype: t.storage.storage_type.clone(),
             }
         })?;
+        let elem = dtype.size();
         if !out.storages.contains_key(&t.storage.key) {
             let entry = format!("{prefix}data/{}", t.storage.key);
             let want = u64::try_from(t.storage.numel)
@@ -189,7 +193,7 @@ pub fn read_state_dict<R: Read + Seek>(reader: R, origin: &str) -> Result<StateD
         })?;
         out.tensors.push(RawTensor {
             name: name.to_string(),
-            kind,
+            dtype,
             size: t.size.clone(),
             stride: t.stride.clone(),
             offset: t.offset,
@@ -211,6 +215,14 @@ fn check_view(t: &TensorRef, available: i64, name: &str) -> Result<(), String> {
     if t.size.contains(&0) {
         return Ok(());
     }
+    let numel = t
+        .size
+        .iter()
+        .try_fold(1i64, |n, &s| n.checked_mul(s))
+        .filter(|&n| n <= MAX_ELEMENTS);
+    if numel.is_none() {
+        return bad(&format!("more than {MAX_ELEMENTS} elements"));
+    }
     let mut last = t.offset;
     for (&s, &st) in t.size.iter().zip(&t.stride) {
         let Some(reach) = (s - 1).checked_mul(st).and_then(|r| last.checked_add(r)) else {
@@ -227,13 +239,51 @@ fn check_view(t: &TensorRef, available: i64, name: &str) -> Result<(), String> {
 }
 
 impl StateDict {
-    /// Materialises one tensor as a contiguous CPU tensor of the file's dtype.
-    pub fn tensor(&self, raw: &RawTensor) -> Result<Tensor, ModelError> {
+    /// Materialises one tensor: its elements in row-major order, converted to float32 (exactly
+    /// for float16 and bfloat16), with the file's dtype kept for the caller's checks.
+    pub fn tensor(&self, raw: &RawTensor) -> NamedTensor {
         let bytes = &self.storages[&raw.storage_key];
-        let numel = (bytes.len() / raw.kind.elt_size_in_bytes()) as i64;
-        let storage = Tensor::f_from_data_size(bytes, &[numel], raw.kind)?;
-        Ok(storage
-            .f_as_strided(&raw.size, &raw.stride, raw.offset)?
-            .f_contiguous()?)
+        let numel: usize = raw.size.iter().map(|&s| s as usize).product();
+        let mut values = Vec::with_capacity(numel);
+        let mut contiguous = 1i64;
+        let is_contiguous = raw.size.iter().zip(&raw.stride).rev().all(|(&n, &s)| {
+            let ok = n == 1 || s == contiguous;
+            contiguous *= n;
+            ok
+        });
+        // `read_state_dict` checked that every index below lies inside the storage.
+        if is_contiguous {
+            let start = raw.offset as usize;
+            values.extend((start..start + numel).map(|at| raw.dtype.read_f32(bytes, at)));
+            return NamedTensor {
+                name: raw.name.clone(),
+                dtype: raw.dtype,
+                shape: raw.size.iter().map(|&s| s as usize).collect(),
+                values,
+            };
+        }
+        let mut index = vec![0i64; raw.size.len()];
+        for _ in 0..numel {
+            let at = raw.offset
+                + index
+                    .iter()
+                    .zip(&raw.stride)
+                    .map(|(i, s)| i * s)
+                    .sum::<i64>();
+            values.push(raw.dtype.read_f32(bytes, at as usize));
+            for d in (0..index.len()).rev() {
+                index[d] += 1;
+                if index[d] < raw.size[d] {
+                    break;
+                }
+                index[d] = 0;
+            }
+        }
+        NamedTensor {
+            name: raw.name.clone(),
+            dtype: raw.dtype,
+            shape: raw.size.iter().map(|&s| s as usize).collect(),
+            values,
+        }
     }
 }

@@ -1,10 +1,9 @@
-//! Weight files: PyTorch `.pth`/`.pt` state_dicts and safetensors, told apart by content.
+//! Weight files: PyTorch `.pth`/`.pt` state_dicts and safetensors, told apart by content, read
+//! into plain float32 tensors without libtorch.
 
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::Path;
-
-use tch::{nn::VarStore, Kind, Tensor};
 
 use crate::pth;
 use crate::ModelError;
@@ -14,8 +13,127 @@ use crate::ModelError;
 pub enum WeightsFormat {
     /// A PyTorch zip checkpoint (`torch.save(model.state_dict(), path)`), as published.
     Pth,
-    /// safetensors, what [`save_safetensors`] writes.
+    /// safetensors, what `save_safetensors` (feature `torch`) writes.
     Safetensors,
+}
+
+/// The element type a tensor has in its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Dtype {
+    /// float32.
+    F32,
+    /// float16 (IEEE half).
+    F16,
+    /// bfloat16.
+    BF16,
+    /// float64.
+    F64,
+    /// int64.
+    I64,
+    /// int32.
+    I32,
+    /// int16.
+    I16,
+    /// int8.
+    I8,
+    /// uint8.
+    U8,
+    /// bool.
+    Bool,
+}
+
+impl Dtype {
+    /// Bytes per element.
+    pub fn size(self) -> usize {
+        match self {
+            Dtype::F64 | Dtype::I64 => 8,
+            Dtype::F32 | Dtype::I32 => 4,
+            Dtype::F16 | Dtype::BF16 | Dtype::I16 => 2,
+            Dtype::I8 | Dtype::U8 | Dtype::Bool => 1,
+        }
+    }
+
+    /// Whether weights may have this dtype (the floats).
+    pub fn is_float(self) -> bool {
+        matches!(self, Dtype::F32 | Dtype::F16 | Dtype::BF16 | Dtype::F64)
+    }
+
+    /// Element `at` of little-endian `bytes`, as float32 (float16 and bfloat16 exactly,
+    /// float64 rounded to nearest, as PyTorch's `.float()`). The caller checks the bounds.
+    pub(crate) fn read_f32(self, bytes: &[u8], at: usize) -> f32 {
+        let n = self.size();
+        let b = &bytes[at * n..at * n + n];
+        match self {
+            Dtype::F32 => f32::from_le_bytes([b[0], b[1], b[2], b[3]]),
+            Dtype::F16 => f16_to_f32(u16::from_le_bytes([b[0], b[1]])),
+            Dtype::BF16 => f32::from_bits((u16::from_le_bytes([b[0], b[1]]) as u32) << 16),
+            Dtype::F64 => f64::from_le_bytes(b.try_into().expect("8 bytes")) as f32,
+            Dtype::I64 => i64::from_le_bytes(b.try_into().expect("8 bytes")) as f32,
+            Dtype::I32 => i32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f32,
+            Dtype::I16 => i16::from_le_bytes([b[0], b[1]]) as f32,
+            Dtype::I8 => b[0] as i8 as f32,
+            Dtype::U8 | Dtype::Bool => b[0] as f32,
+        }
+    }
+}
+
+impl std::fmt::Display for Dtype {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Dtype::F32 => "float32",
+            Dtype::F16 => "float16",
+            Dtype::BF16 => "bfloat16",
+            Dtype::F64 => "float64",
+            Dtype::I64 => "int64",
+            Dtype::I32 => "int32",
+            Dtype::I16 => "int16",
+            Dtype::I8 => "int8",
+            Dtype::U8 => "uint8",
+            Dtype::Bool => "bool",
+        })
+    }
+}
+
+/// IEEE half to single precision; every half value is exact in single precision.
+fn f16_to_f32(h: u16) -> f32 {
+    let sign = if h & 0x8000 != 0 { -1.0f32 } else { 1.0 };
+    let exp = (h >> 10) & 0x1f;
+    let mant = (h & 0x3ff) as u32;
+    match exp {
+        // Zero and subnormals: mant * 2^-24.
+        0 => sign * mant as f32 * f32::from_bits(0x3380_0000),
+        0x1f => f32::from_bits(((h as u32 & 0x8000) << 16) | 0x7f80_0000 | (mant << 13)),
+        _ => {
+            f32::from_bits(((h as u32 & 0x8000) << 16) | ((exp as u32 + 112) << 23) | (mant << 13))
+        }
+    }
+}
+
+/// A tensor of a weights file: its elements in row-major order as float32, and the dtype the
+/// file stores (checked against the model by [`check_state_dict`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedTensor {
+    /// The state_dict key, e.g. `lcbranch.0.weight`.
+    pub name: String,
+    /// The dtype in the file.
+    pub dtype: Dtype,
+    /// The shape.
+    pub shape: Vec<usize>,
+    /// The elements, row-major.
+    pub values: Vec<f32>,
+}
+
+impl NamedTensor {
+    /// A float32 tensor of `shape` with every element `value`.
+    pub fn filled(name: &str, shape: &[usize], value: f32) -> NamedTensor {
+        NamedTensor {
+            name: name.to_string(),
+            dtype: Dtype::F32,
+            shape: shape.to_vec(),
+            values: vec![value; shape.iter().product()],
+        }
+    }
 }
 
 /// Tells the format from the first bytes of the file.
@@ -59,9 +177,17 @@ pub fn detect_format(path: &Path) -> Result<WeightsFormat, ModelError> {
     })
 }
 
-/// Reads every tensor of a weights file (either format) as CPU tensors of the file's dtype, in
-/// the file's order.
-pub fn read_tensors(path: &Path) -> Result<(WeightsFormat, Vec<(String, Tensor)>), ModelError> {
+/// Reads every tensor of a weights file (either format, told apart by content) as float32, in
+/// the file's order (safetensors: by name).
+///
+/// ```no_run
+/// let (format, tensors) = calnet_model::read_tensors("calnet.pth".as_ref())?;
+/// for t in &tensors {
+///     println!("{} {:?} {}", t.name, t.shape, t.dtype);
+/// }
+/// # Ok::<(), calnet_model::ModelError>(())
+/// ```
+pub fn read_tensors(path: &Path) -> Result<(WeightsFormat, Vec<NamedTensor>), ModelError> {
     let shown = path.display().to_string();
     let format = detect_format(path)?;
     let tensors = match format {
@@ -71,48 +197,72 @@ pub fn read_tensors(path: &Path) -> Result<(WeightsFormat, Vec<(String, Tensor)>
                 source,
             })?;
             let sd = pth::read_state_dict(std::io::BufReader::new(file), &shown)?;
-            sd.tensors
-                .iter()
-                .map(|raw| Ok((raw.name.clone(), sd.tensor(raw)?)))
-                .collect::<Result<Vec<_>, ModelError>>()?
+            sd.tensors.iter().map(|raw| sd.tensor(raw)).collect()
         }
         WeightsFormat::Safetensors => {
-            Tensor::read_safetensors(path).map_err(|e| ModelError::Safetensors {
+            let bytes = std::fs::read(path).map_err(|source| ModelError::Io {
                 path: shown.clone(),
-                reason: e.to_string(),
-            })?
+                source,
+            })?;
+            read_safetensors(&bytes, &shown)?
         }
     };
     Ok((format, tensors))
 }
 
-/// Copies `tensors` into the variables of `vs`, after checking that the names are exactly the
-/// variables' names (the first missing key in `order`, then the first unexpected key in file
-/// order, is reported), that each shape matches and each dtype is a float (converted to the
-/// variable's dtype).
-pub fn assign(
-    vs: &VarStore,
-    tensors: &[(String, Tensor)],
-    order: &[&str],
+/// The tensors of a safetensors file's bytes, sorted by name.
+pub fn read_safetensors(bytes: &[u8], origin: &str) -> Result<Vec<NamedTensor>, ModelError> {
+    let bad = |reason: String| ModelError::Safetensors {
+        path: origin.to_string(),
+        reason,
+    };
+    let st = safetensors::SafeTensors::deserialize(bytes).map_err(|e| bad(format!("{e:?}")))?;
+    let mut out = Vec::new();
+    for (name, view) in st.tensors() {
+        use safetensors::Dtype as S;
+        let dtype = match view.dtype() {
+            S::F32 => Dtype::F32,
+            S::F16 => Dtype::F16,
+            S::BF16 => Dtype::BF16,
+            S::F64 => Dtype::F64,
+            S::I64 => Dtype::I64,
+            S::I32 => Dtype::I32,
+            S::I16 => Dtype::I16,
+            S::I8 => Dtype::I8,
+            S::U8 => Dtype::U8,
+            S::BOOL => Dtype::Bool,
+            other => {
+                return Err(ModelError::UnsupportedDtype {
+                    key: name,
+                    dtype: format!("{other:?}"),
+                })
+            }
+        };
+        let data = view.data();
+        let numel = data.len() / dtype.size();
+        out.push(NamedTensor {
+            dtype,
+            shape: view.shape().to_vec(),
+            values: (0..numel).map(|i| dtype.read_f32(data, i)).collect(),
+            name,
+        });
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
+/// Checks `tensors` against a model's variables, `expected` (names and shapes, in the model's
+/// order): the first missing key in that order, then the first unexpected key in file order,
+/// then each shape, then each dtype (a float) is reported.
+pub fn check_state_dict(
+    tensors: &[NamedTensor],
+    expected: &[(&str, Vec<usize>)],
     origin: &str,
 ) -> Result<(), ModelError> {
-    let vars = vs.variables();
-    let given: HashMap<&str, &Tensor> = tensors.iter().map(|(k, t)| (k.as_str(), t)).collect();
-    let mut known: Vec<&str> = order
+    let given: HashMap<&str, &NamedTensor> = tensors.iter().map(|t| (t.name.as_str(), t)).collect();
+    let missing: Vec<&str> = expected
         .iter()
-        .copied()
-        .filter(|k| vars.contains_key(*k))
-        .collect();
-    let mut rest: Vec<&str> = vars
-        .keys()
-        .map(String::as_str)
-        .filter(|k| !order.contains(k))
-        .collect();
-    rest.sort_unstable();
-    known.extend(rest);
-    let missing: Vec<&str> = known
-        .iter()
-        .copied()
+        .map(|(k, _)| *k)
         .filter(|k| !given.contains_key(k))
         .collect();
     if let Some(first) = missing.first() {
@@ -122,10 +272,10 @@ pub fn assign(
             count: missing.len(),
         });
     }
-    let wanted: HashSet<&str> = known.iter().copied().collect();
+    let wanted: HashSet<&str> = expected.iter().map(|(k, _)| *k).collect();
     let unexpected: Vec<&str> = tensors
         .iter()
-        .map(|(k, _)| k.as_str())
+        .map(|t| t.name.as_str())
         .filter(|k| !wanted.contains(k))
         .collect();
     if let Some(first) = unexpected.first() {
@@ -135,58 +285,84 @@ pub fn assign(
             count: unexpected.len(),
         });
     }
-    for key in &known {
-        let (var, src) = (&vars[*key], given[key]);
-        if var.size() != src.size() {
+    let as_i64 = |s: &[usize]| s.iter().map(|&d| d as i64).collect::<Vec<i64>>();
+    for (key, shape) in expected {
+        let t = given[key];
+        if &t.shape != shape {
             return Err(ModelError::ShapeMismatch {
                 path: origin.into(),
                 key: key.to_string(),
-                expected: var.size(),
-                found: src.size(),
-            });
-        }
-        if !matches!(
-            src.kind(),
-            Kind::Float | Kind::Half | Kind::BFloat16 | Kind::Double
-        ) {
-            return Err(ModelError::UnsupportedDtype {
-                key: key.to_string(),
-                dtype: format!("{:?}", src.kind()),
+                expected: as_i64(shape),
+                found: as_i64(&t.shape),
             });
         }
     }
-    tch::no_grad(|| -> Result<(), ModelError> {
-        for key in &known {
-            let mut var = vars[*key].shallow_clone();
-            let src = given[key]
-                .f_to_kind(var.kind())?
-                .f_to_device(var.device())?;
-            var.f_copy_(&src)?;
+    for (key, _) in expected {
+        let t = given[key];
+        if !t.dtype.is_float() {
+            return Err(ModelError::UnsupportedDtype {
+                key: key.to_string(),
+                dtype: t.dtype.to_string(),
+            });
         }
-        Ok(())
-    })
+    }
+    Ok(())
 }
 
-/// Loads a weights file (either format, told apart by content) into `vs`, checking every key,
-/// shape and dtype against the variables `vs` holds; `order` gives the order in which missing
-/// keys are looked for (the model's key order, e.g. [`crate::STATE_DICT_KEYS`]).
-pub fn load_into(vs: &VarStore, path: &Path, order: &[&str]) -> Result<WeightsFormat, ModelError> {
+/// Reads a weights file and checks it against CALNet's state_dict ([`crate::STATE_DICT`]):
+/// the 42 tensors in the model's order.
+pub fn read_calnet(path: &Path) -> Result<(WeightsFormat, Vec<NamedTensor>), ModelError> {
     let (format, tensors) = read_tensors(path)?;
-    assign(vs, &tensors, order, &path.display().to_string())?;
-    Ok(format)
+    let expected: Vec<(&str, Vec<usize>)> = crate::STATE_DICT
+        .iter()
+        .map(|(k, s)| (*k, s.to_vec()))
+        .collect();
+    check_state_dict(&tensors, &expected, &path.display().to_string())?;
+    let mut by_name: HashMap<String, NamedTensor> =
+        tensors.into_iter().map(|t| (t.name.clone(), t)).collect();
+    let ordered = crate::STATE_DICT_KEYS
+        .iter()
+        .map(|k| by_name.remove(*k).expect("checked"))
+        .collect();
+    Ok((format, ordered))
 }
 
-/// Writes the variables of `vs` as safetensors (float32, names = state_dict keys), which
-/// Python loads with `safetensors.torch.load_file` and `load_state_dict(strict=True)`.
-pub fn save_safetensors(vs: &VarStore, path: &Path) -> Result<(), ModelError> {
-    let mut named: Vec<(String, Tensor)> = vs
-        .variables()
-        .into_iter()
-        .map(|(k, v)| Ok((k, v.f_to_device(tch::Device::Cpu)?.f_contiguous()?)))
-        .collect::<Result<_, tch::TchError>>()?;
-    named.sort_by(|a, b| a.0.cmp(&b.0));
-    Tensor::write_safetensors(&named, path).map_err(|e| ModelError::Safetensors {
+/// Writes tensors as float32 safetensors (names and shapes as given), which Python loads with
+/// `safetensors.torch.load_file`.
+pub fn write_safetensors(tensors: &[NamedTensor], path: &Path) -> Result<(), ModelError> {
+    let bad = |reason: String| ModelError::Safetensors {
         path: path.display().to_string(),
-        reason: e.to_string(),
-    })
+        reason,
+    };
+    let bytes: Vec<Vec<u8>> = tensors
+        .iter()
+        .map(|t| t.values.iter().flat_map(|v| v.to_le_bytes()).collect())
+        .collect();
+    let views = tensors
+        .iter()
+        .zip(&bytes)
+        .map(|(t, b)| {
+            safetensors::tensor::TensorView::new(safetensors::Dtype::F32, t.shape.clone(), b)
+                .map(|v| (t.name.clone(), v))
+                .map_err(|e| bad(format!("{}: {e:?}", t.name)))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    safetensors::serialize_to_file(views, &None, path).map_err(|e| bad(format!("{e:?}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn half_precision_values() {
+        assert_eq!(f16_to_f32(0x3c00), 1.0);
+        assert_eq!(f16_to_f32(0xc000), -2.0);
+        assert_eq!(f16_to_f32(0x7bff), 65504.0);
+        assert_eq!(f16_to_f32(0x0001), 2f32.powi(-24));
+        assert_eq!(f16_to_f32(0x8000).to_bits(), (-0.0f32).to_bits());
+        assert_eq!(f16_to_f32(0x7c00), f32::INFINITY);
+        assert!(f16_to_f32(0x7e00).is_nan());
+        assert_eq!(f16_to_f32(0x3555), 0.333_251_95);
+    }
 }

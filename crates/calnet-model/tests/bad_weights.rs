@@ -4,16 +4,87 @@ mod common;
 
 use std::io::{Cursor, Read, Write};
 
-use calnet_model::{pth, Classifier, ClassifierOptions, DeviceSpec, ModelError};
+use calnet_model::{
+    pth, Classifier, ClassifierOptions, DeviceSpec, ModelError, NamedTensor, STATE_DICT,
+};
 use common::make;
 
+/// The error of the native engine's loader; with the `torch` feature, the tch loader must give
+/// the same message.
 fn load(path: &std::path::Path) -> ModelError {
     let options = ClassifierOptions {
         device: DeviceSpec::Cpu,
         batch_size: 1,
         threads: Some(1),
     };
-    Classifier::load(path, options).expect_err("loading should fail")
+    let e = Classifier::load(path, options).expect_err("loading should fail");
+    #[cfg(feature = "torch")]
+    {
+        use calnet_model::tch;
+        let vs = tch::nn::VarStore::new(tch::Device::Cpu);
+        let _net = calnet_model::CalNet::new(&vs.root());
+        let t = calnet_model::load_into(&vs, path, &calnet_model::STATE_DICT_KEYS)
+            .expect_err("tch loading should fail");
+        assert_eq!(t.to_string(), e.to_string());
+    }
+    e
+}
+
+/// Valid safetensors of CALNet's shapes, cut short inside the header or inside the data.
+#[test]
+fn truncated_safetensors() {
+    let dir = tempfile::tempdir().unwrap();
+    let tensors: Vec<NamedTensor> = STATE_DICT
+        .iter()
+        .map(|(k, s)| NamedTensor::filled(k, s, 0.5))
+        .collect();
+    let whole = dir.path().join("whole.safetensors");
+    calnet_model::write_safetensors(&tensors, &whole).unwrap();
+    let bytes = std::fs::read(&whole).unwrap();
+    for (name, keep) in [
+        ("header.safetensors", 100),
+        ("data.safetensors", bytes.len() - 4),
+    ] {
+        let cut = dir.path().join(name);
+        std::fs::write(&cut, &bytes[..keep]).unwrap();
+        let e = load(&cut);
+        assert!(matches!(e, ModelError::Safetensors { .. }), "{e:?}");
+        assert!(e.to_string().contains(name), "{e}");
+    }
+    // The whole file loads.
+    let options = ClassifierOptions {
+        device: DeviceSpec::Cpu,
+        batch_size: 1,
+        threads: Some(1),
+    };
+    assert!(Classifier::load(&whole, options).is_ok());
+}
+
+#[test]
+fn integer_tensors_are_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut tensors: Vec<NamedTensor> = STATE_DICT
+        .iter()
+        .map(|(k, s)| NamedTensor::filled(k, s, 0.5))
+        .collect();
+    // safetensors written by us are float32: patch one dtype in the header to int32.
+    tensors.sort_by(|a, b| a.name.cmp(&b.name));
+    let path = dir.path().join("int.safetensors");
+    calnet_model::write_safetensors(&tensors, &path).unwrap();
+    let mut bytes = std::fs::read(&path).unwrap();
+    let n = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+    let header = String::from_utf8(bytes[8..8 + n].to_vec()).unwrap();
+    let at = header
+        .find("\"fc2.3.bias\":{\"dtype\":\"F32\"")
+        .expect("fc2.3.bias in the header");
+    let patched = header[..at].to_string() + &header[at..].replacen("F32", "I32", 1);
+    bytes.splice(8..8 + n, patched.into_bytes());
+    std::fs::write(&path, &bytes).unwrap();
+    let e = load(&path);
+    assert!(
+        matches!(e, ModelError::UnsupportedDtype { ref key, .. } if key == "fc2.3.bias"),
+        "{e:?}"
+    );
 }
 
 #[test]

@@ -1,3 +1,4 @@
+#![cfg(feature = "torch")]
 //! One training step's backward pass through the whole network reaches every parameter, on the
 //! CPU and, where libtorch sees one, on CUDA: cuDNN differentiates its LSTM only when the forward
 //! pass ran in training mode, a rule the CPU kernels do not have (so the CPU run alone could not

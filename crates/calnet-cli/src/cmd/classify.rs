@@ -179,8 +179,8 @@ fn run_features(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         .and_then(AtomicFile::commit)
         .with_context(|| final_path.display().to_string())?;
     eprintln!(
-        "calnet: {rows} segments classified on {:?}: {}",
-        classifier.device(),
+        "calnet: {rows} segments classified by the {} engine: {}",
+        classifier.engine(),
         final_path.display()
     );
     Ok(if failures.is_empty() {

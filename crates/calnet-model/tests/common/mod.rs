@@ -1,12 +1,12 @@
 //! Shared by the integration tests: runs `scripts/model_reference.py` (real PyTorch) into a
-//! temporary folder.
+//! temporary folder and reads what it wrote.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use calnet_model::tch::{self, Tensor};
+use calnet_model::NamedTensor;
 
 pub const PYTHON: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../.venv/bin/python");
 pub const SCRIPT: &str = concat!(
@@ -35,15 +35,40 @@ pub fn run_python(args: &[&str]) {
     );
 }
 
+/// The tensors of a safetensors file by name.
+pub fn read_named(path: &Path) -> HashMap<String, NamedTensor> {
+    let bytes = std::fs::read(path).unwrap();
+    calnet_model::read_safetensors(&bytes, &path.display().to_string())
+        .unwrap()
+        .into_iter()
+        .map(|t| (t.name.clone(), t))
+        .collect()
+}
+
 /// A weights file written by PyTorch and what PyTorch computed with it.
 pub struct Reference {
     pub dir: tempfile::TempDir,
     pub pth: PathBuf,
-    pub expected: HashMap<String, Tensor>,
+    pub expected: HashMap<String, NamedTensor>,
+}
+
+impl Reference {
+    /// The inputs `x1`, `x2` as the Classifier takes them.
+    pub fn inputs(&self) -> (&[f32], &[f32]) {
+        (&self.expected["x1"].values, &self.expected["x2"].values)
+    }
+
+    /// PyTorch's p(EB) per segment: column 1 of the softmax.
+    pub fn p_eb(&self) -> Vec<f32> {
+        self.expected["prob"]
+            .values
+            .chunks_exact(2)
+            .map(|p| p[1])
+            .collect()
+    }
 }
 
 pub fn make(variant: &str, batch: usize) -> Reference {
-    tch::set_num_threads(1);
     let dir = tempfile::tempdir().unwrap();
     let b = batch.to_string();
     run_python(&[
@@ -55,14 +80,15 @@ pub fn make(variant: &str, batch: usize) -> Reference {
         &b,
     ]);
     let pth = dir.path().join("model.pth");
-    let expected = Tensor::read_safetensors(dir.path().join("expected.safetensors"))
-        .unwrap()
-        .into_iter()
-        .collect();
+    let expected = read_named(&dir.path().join("expected.safetensors"));
     Reference { dir, pth, expected }
 }
 
 /// Largest absolute difference.
-pub fn max_abs_diff(a: &Tensor, b: &Tensor) -> f64 {
-    (a - b).abs().max().double_value(&[])
+pub fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
+    assert_eq!(a.len(), b.len());
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max)
 }

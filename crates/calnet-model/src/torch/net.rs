@@ -7,57 +7,6 @@
 use tch::nn::{self, Module};
 use tch::Tensor;
 
-/// Values of the light-curve input per segment.
-pub const LC_LEN: usize = 4000;
-/// Values of the periodogram input per segment.
-pub const GLS_LEN: usize = 1000;
-
-/// The 42 state_dict keys, in PyTorch's order.
-pub const STATE_DICT_KEYS: [&str; 42] = [
-    "lcbranch.0.weight",
-    "lcbranch.0.bias",
-    "lcbranch.2.channel_attention.fc.0.weight",
-    "lcbranch.2.channel_attention.fc.2.weight",
-    "lcbranch.2.spatial_attention.conv1.weight",
-    "lcbranch.4.weight",
-    "lcbranch.4.bias",
-    "lcbranch.6.channel_attention.fc.0.weight",
-    "lcbranch.6.channel_attention.fc.2.weight",
-    "lcbranch.6.spatial_attention.conv1.weight",
-    "lcbranch.8.weight",
-    "lcbranch.8.bias",
-    "lstm1.weight_ih_l0",
-    "lstm1.weight_hh_l0",
-    "lstm1.bias_ih_l0",
-    "lstm1.bias_hh_l0",
-    "lstm1.weight_ih_l1",
-    "lstm1.weight_hh_l1",
-    "lstm1.bias_ih_l1",
-    "lstm1.bias_hh_l1",
-    "glsbranch.0.weight",
-    "glsbranch.0.bias",
-    "glsbranch.2.channel_attention.fc.0.weight",
-    "glsbranch.2.channel_attention.fc.2.weight",
-    "glsbranch.2.spatial_attention.conv1.weight",
-    "glsbranch.4.weight",
-    "glsbranch.4.bias",
-    "glsbranch.6.channel_attention.fc.0.weight",
-    "glsbranch.6.channel_attention.fc.2.weight",
-    "glsbranch.6.spatial_attention.conv1.weight",
-    "lstm2.weight_ih_l0",
-    "lstm2.weight_hh_l0",
-    "lstm2.bias_ih_l0",
-    "lstm2.bias_hh_l0",
-    "lstm2.weight_ih_l1",
-    "lstm2.weight_hh_l1",
-    "lstm2.bias_ih_l1",
-    "lstm2.bias_hh_l1",
-    "fc2.0.weight",
-    "fc2.0.bias",
-    "fc2.3.weight",
-    "fc2.3.bias",
-];
-
 fn conv(p: nn::Path, c_in: i64, c_out: i64, k: i64, bias: bool) -> nn::Conv1D {
     let cfg = nn::ConvConfig {
         padding: k / 2,
