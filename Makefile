@@ -2,7 +2,7 @@
 # quick when everything is already there.
 CARGO ?= cargo
 
-.PHONY: demo test setup lint
+.PHONY: demo test setup lint downstream
 
 setup:
 	@bash scripts/setup.sh
@@ -15,8 +15,23 @@ demo: setup
 test: setup
 	$(CARGO) test --workspace --all-targets --all-features
 	$(CARGO) test --workspace --doc --all-features
+	$(MAKE) downstream
 
+# examples/downstream: a crate outside the workspace that uses tess-io, gls and lc-prep with
+# default features; it must run, and pull in no libtorch, OpenBLAS or plotting.
+DOWNSTREAM = --manifest-path examples/downstream/Cargo.toml
+downstream:
+	$(CARGO) run --quiet $(DOWNSTREAM) --target-dir target/downstream
+	@if $(CARGO) tree $(DOWNSTREAM) --prefix none -e normal,build | grep -E '^(torch-sys|openblas-src|plotters) '; then \
+		echo "downstream: the crates above must not be in a default-features dependency tree"; exit 1; \
+	fi
+
+# Every crate in dependency order: `cargo package --workspace` packs and verifies each against
+# the ones before it (a local registry stands in for crates.io).
 lint: setup
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --workspace --all-features
+	command -v cargo-machete >/dev/null || $(CARGO) install --locked cargo-machete
+	cargo-machete
+	$(CARGO) package --workspace

@@ -10,7 +10,7 @@ missing, then measures, on one thread each (OMP/MKL threads 1, nthreads=1):
     on a non-regular grid);
   - a finufft type-3 transform computing the same sums (eps 1e-12);
   - nifty-ls on a 1e5-point regular grid (and 1000 points);
-  - `gls` (cargo run --release -p gls --example gls_bench), same data.
+  - `gls` (cargo run --release -p gls-periodogram --example gls_bench), same data.
 Prints the median seconds per periodogram and a Markdown table for docs/performance.md.
 """
 import os
@@ -133,7 +133,7 @@ def main():
         df = fmax / nf
         rows.append(("nifty-ls", 9400, nf, "regular", median_time(
             lambda: nifty_ls.lombscargle(t, y, fmin=df, fmax=fmax, Nf=nf, nthreads=1), reps)))
-    cmd = ["cargo", "run", "--release", "-q", "-p", "gls", "--example", "gls_bench", "--"]
+    cmd = ["cargo", "run", "--release", "-q", "-p", "gls-periodogram", "--example", "gls_bench", "--"]
     if quick:
         cmd.append("--quick")
     out = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout

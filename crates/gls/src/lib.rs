@@ -52,6 +52,7 @@ pub use normalization::Normalization;
 pub use stats::FalseAlarmMethod;
 
 use kernel::Prepared;
+#[cfg(feature = "rayon")]
 use rayon::prelude::*;
 
 /// Default tolerance of the fast kernel (relative to the scale of each sum).
@@ -413,9 +414,10 @@ impl PeriodogramResult {
     }
 }
 
-/// Computes many periodograms on one grid across rayon's threads. Each periodogram is computed
-/// by one thread with the same arithmetic as [`Periodogram::compute`], so the results (in input
-/// order) are identical whatever the number of threads.
+/// Computes many periodograms on one grid across rayon's threads (feature `rayon`, on by
+/// default; one after the other without it). Each periodogram is computed by one thread with
+/// the same arithmetic as [`Periodogram::compute`], so the results (in input order) are
+/// identical whatever the number of threads.
 ///
 /// ```
 /// # use gls::{batch, FrequencyGrid, Periodogram};
@@ -429,7 +431,11 @@ pub fn batch(
     periodograms: &[Periodogram<'_>],
     grid: &FrequencyGrid,
 ) -> Vec<Result<PeriodogramResult, GlsError>> {
-    periodograms.par_iter().map(|p| p.compute(grid)).collect()
+    #[cfg(feature = "rayon")]
+    let jobs = periodograms.par_iter();
+    #[cfg(not(feature = "rayon"))]
+    let jobs = periodograms.iter();
+    jobs.map(|p| p.compute(grid)).collect()
 }
 
 #[cfg(test)]

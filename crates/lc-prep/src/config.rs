@@ -7,8 +7,8 @@ use tess_io::QualityMask;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Mode {
     /// The reference CALNet's way, bit for bit: three rounds of an interpolating spline and a
-    /// 3-sigma mask of its round-off residuals (REFERENCE.md §3). The published weights were
-    /// trained on these inputs.
+    /// 3-sigma mask of its round-off residuals ([`crate::detrend::reference_spline`]). The
+    /// published weights were trained on these inputs.
     #[default]
     Reference,
     /// A real outlier removal (opt-in): a least-squares cubic B-spline with knots every

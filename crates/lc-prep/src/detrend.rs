@@ -14,7 +14,7 @@ pub struct SplineRound {
     pub keep: Vec<bool>,
 }
 
-/// The reference spline step (REFERENCE.md §3.2): `iterations` rounds of FITPACK's
+/// The reference spline step: `iterations` rounds of FITPACK's
 /// interpolating spline through `(x, flux)`, each followed by the robust mask
 /// ([`outlier::robust_mask`]) of the residuals `flux - s(x)` at `cut` sigmas; each round
 /// fits the points the previous round kept. The last round's mask is returned but, as in the

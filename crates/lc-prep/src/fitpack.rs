@@ -8,7 +8,7 @@
 //! operation for operation in f64, in the same loop order and without fused multiply-add, so
 //! the knots, coefficients and values are bit-identical to scipy's (checked against the
 //! `.venv`'s scipy by `tests/golden.rs`). The reference's outlier mask depends on that
-//! round-off (REFERENCE.md §3).
+//! round-off (see [`crate::detrend::reference_spline`]).
 //!
 //! Index variables below keep FITPACK's 1-based meaning where that keeps the port checkable
 //! line by line against the Fortran; array accesses subtract one.

@@ -1,7 +1,8 @@
 //! CALNet's model inputs from a TESS light curve.
 //!
-//! Each step of the reference pipeline (REFERENCE.md §2-§4) is a function of its own, and
-//! [`FeatureExtractor`] composes them, the one place that training and classification use:
+//! Each step of the reference pipeline (the original CALNet Python code, Wang et al. 2025) is a
+//! function of its own, and [`FeatureExtractor`] composes them, the one place that training and
+//! classification use:
 //!
 //! 1. quality cut: `tess_io::LightCurve::quality_keep` with [`FeatureConfig::quality`];
 //! 2. gap split at 0.75 d ([`segment::split_at_gaps`]), segments under 2000 points skipped;

@@ -1,10 +1,11 @@
 //! numpy's reductions, reproduced to the last bit.
 //!
-//! The reference's outlier mask is decided by round-off (REFERENCE.md §3), so every sum that
-//! feeds it must be rounded the way numpy rounds it: `np.sum`, `np.mean` and `np.std` of a
-//! contiguous float64 array use pairwise summation (blocks of at most 128 values summed with 8
-//! interleaved accumulators, halves above that), `np.median` takes the middle value (or the
-//! mean of the two middle values), and `np.percentile(a_f32, 99)` interpolates in float32.
+//! The reference's outlier mask is decided by round-off ([`crate::detrend::reference_spline`]),
+//! so every sum that feeds it must be rounded the way numpy rounds it: `np.sum`, `np.mean` and
+//! `np.std` of a contiguous float64 array use pairwise summation (blocks of at most 128 values
+//! summed with 8 interleaved accumulators, halves above that), `np.median` takes the middle
+//! value (or the mean of the two middle values), and `np.percentile(a_f32, 99)` interpolates in
+//! float32.
 
 /// Block size below which numpy sums with 8 interleaved accumulators (`PW_BLOCKSIZE`).
 const PW_BLOCKSIZE: usize = 128;

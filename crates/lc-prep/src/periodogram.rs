@@ -6,7 +6,7 @@ use crate::{resample, Error};
 /// Number of values of the periodogram branch input.
 pub const GLS_LEN: usize = 1000;
 
-/// The 1000-value periodogram input of one segment (REFERENCE.md §4): the generalized
+/// The 1000-value periodogram input of one segment, as the original CALNet computes it: the generalized
 /// Lomb-Scargle power (standard normalisation, floating mean, equal weights) of `(t, flux)`
 /// with `t` in days as read, on CALNet's grid (`P = logspace(-3, 1, 1125)[125:]` days), then
 /// min-max scaled to [0, 1] and returned as float32. Computed by the [`gls`] crate.
