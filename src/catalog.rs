@@ -267,7 +267,7 @@ impl Catalog {
 
 /// The catalog's columns: name, unit (for the documentation), decimals in `catalog.dat`.
 /// From `depth1` on, the vetting metrics of [`crate::vet`] (NaN where unmeasured).
-pub const CATALOG_COLUMNS: [(&str, &str, Option<usize>); 27] = [
+pub const CATALOG_COLUMNS: [(&str, &str, Option<usize>); 28] = [
     ("TIC", "TESS Input Catalog identifier", None),
     ("sectors", "sectors classified, comma-separated", None),
     ("n_seg", "segments classified", None),
@@ -280,6 +280,7 @@ pub const CATALOG_COLUMNS: [(&str, &str, Option<usize>); 27] = [
     ("Teff", "effective temperature, K", Some(0)),
     ("P_peak", "periodogram peak period, d", Some(6)),
     ("P_EB", "EB period estimate, d", Some(6)),
+    ("P_vet", "period the vetting folded at, d", Some(6)),
     ("depth1", "primary eclipse depth, ppm", Some(1)),
     ("depth1_err", "its uncertainty, ppm", Some(1)),
     ("depth2", "secondary eclipse depth, ppm", Some(1)),
@@ -355,6 +356,7 @@ impl CatalogRow {
             }
         };
         let values = [
+            v.period,
             v.depth1,
             v.depth1_err,
             v.depth2,

@@ -8,7 +8,9 @@
 //! 1. **Preparation.** Each segment is divided by its median (relative flux minus 1) and gets its
 //!    own white noise, from the point-to-point scatter (1.4826 × the median absolute successive
 //!    difference / √2, blind to eclipses and slow variability); points are weighted by it, so
-//!    sectors of different products combine.
+//!    sectors of different products combine. When the data span sectors far apart, `P_EB` (from
+//!    one segment) is refined by a straight-line fit to the segments' primary epochs, kept when
+//!    it folds the primary more significantly (`Points::refine`).
 //! 2. **Primary.** A box of each width on a log grid of durations (0.2 % to 25 % of the
 //!    period) slides over the fold; the most significant dip (weighted depth over its
 //!    uncertainty) is the primary. Its neighbourhood and that of the secondary (step 3) are
@@ -114,6 +116,9 @@ pub const DURATION_MAX: f64 = 0.2;
 /// False-alarm probability per target of the secondary search.
 pub const FALSE_ALARM: f64 = 0.01;
 
+/// The period is refined when the data span more than this many times the longest segment.
+pub const REFINE_SPAN: f64 = 4.0;
+
 /// Fewest points of a segment that vetting uses (shorter ones cannot give a noise level).
 const MIN_SEGMENT_POINTS: usize = 20;
 
@@ -158,7 +163,8 @@ impl fmt::Display for Flag {
 /// NaN where a metric could not be measured (`reason` says why).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Vetting {
-    /// The period folded at, days.
+    /// The period folded at, days: `P_EB`, or `P_EB` refined when the data span several
+    /// sectors far apart ([`REFINE_SPAN`]).
     pub period: f64,
     /// Mid-time of a primary eclipse, BTJD.
     pub epoch: f64,
@@ -327,6 +333,7 @@ pub fn vet(segments: &[Segment<'_>], period: Option<f64>) -> Vetting {
             format!("period {period:.4} d longer than the span {span:.2} d"),
         );
     }
+    let period = points.refine(period);
     Fold::new(&points, period).measure()
 }
 
@@ -404,6 +411,8 @@ struct Points {
     t: Vec<f64>,
     r: Vec<f64>,
     w: Vec<f64>,
+    /// Where each usable segment's points start, and the end.
+    bounds: Vec<usize>,
 }
 
 impl Points {
@@ -412,6 +421,7 @@ impl Points {
             t: Vec::new(),
             r: Vec::new(),
             w: Vec::new(),
+            bounds: vec![0],
         };
         for s in segments {
             let (t, f): (Vec<f64>, Vec<f64>) = s
@@ -435,8 +445,82 @@ impl Points {
             p.w.extend(std::iter::repeat_n(w, t.len()));
             p.t.extend(t);
             p.r.extend(r);
+            p.bounds.push(p.t.len());
         }
         p
+    }
+
+    /// The points of usable segment `k`.
+    fn segment(&self, k: usize) -> Points {
+        let r = self.bounds[k]..self.bounds[k + 1];
+        Points {
+            t: self.t[r.clone()].to_vec(),
+            r: self.r[r.clone()].to_vec(),
+            w: self.w[r.clone()].to_vec(),
+            bounds: vec![0, r.len()],
+        }
+    }
+
+    /// The period that lines up the primary eclipses of segments far apart in time. `P_EB`
+    /// comes from one segment: over sectors a year apart its error shifts the eclipses of one
+    /// sector against another's and smears the fold. Each segment's primary epoch is found at
+    /// `period`; cycle numbers counted from the most significant one and a weighted straight
+    /// line through the epochs give the period (an O-C fit). It is kept when it folds the primary
+    /// more significantly than `period` does. Only when the data span more than
+    /// [`REFINE_SPAN`] times the longest segment: within a sector the smear is negligible.
+    fn refine(&self, period: f64) -> f64 {
+        let segments = self.bounds.len() - 1;
+        let longest = (0..segments)
+            .map(|k| self.segment(k).span())
+            .fold(0.0, f64::max);
+        if segments < 2 || self.span() < REFINE_SPAN * longest {
+            return period;
+        }
+        // (epoch, weight) per segment with a significant primary, in time order.
+        let mut epochs: Vec<(f64, f64)> = (0..segments)
+            .filter_map(|k| {
+                let seg = self.segment(k);
+                if seg.t.len() < MIN_IN_ECLIPSE * 10 {
+                    return None;
+                }
+                let fold = Fold::new(&seg, period);
+                let (c, _, fit) = fold.search_primary(&fold.r)?;
+                let snr = fit.snr();
+                (snr >= SNR_MIN).then_some((fold.t_ref + c * period, snr * snr))
+            })
+            .collect();
+        epochs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let Some(&(t_a, _)) = epochs.iter().max_by(|a, b| a.1.total_cmp(&b.1)) else {
+            return period;
+        };
+        // Weighted least squares of epoch = t0 + n * P.
+        let (mut sw, mut sn, mut st, mut snn, mut snt) = (0.0, 0.0, 0.0, 0.0, 0.0);
+        for &(t, w) in &epochs {
+            let n = ((t - t_a) / period).round();
+            sw += w;
+            sn += w * n;
+            st += w * t;
+            snn += w * n * n;
+            snt += w * n * t;
+        }
+        let det = sw * snn - sn * sn;
+        if det <= 0.0 {
+            return period;
+        }
+        let fitted = (sw * snt - sn * st) / det;
+        if !(fitted.is_finite() && (fitted / period - 1.0).abs() < 0.01) {
+            return period;
+        }
+        let snr = |p: f64| {
+            let fold = Fold::new(self, p);
+            fold.search_primary(&fold.r)
+                .map_or(0.0, |(_, _, fit)| fit.snr())
+        };
+        if snr(fitted) > snr(period) {
+            fitted
+        } else {
+            period
+        }
     }
 
     fn span(&self) -> f64 {
@@ -1300,6 +1384,41 @@ mod tests {
         assert_eq!(format!("{forward:?}"), format!("{again:?}"));
         assert_eq!(format!("{forward:?}"), format!("{backward:?}"));
         assert_eq!(forward.flag, Flag::PlanetLike, "{forward:?}");
+    }
+
+    #[test]
+    fn sectors_far_apart_refine_the_period() {
+        // Two sectors 700 days apart, each of two segments; P_EB off by 6e-4 would shift the
+        // second sector's eclipses by 0.4 d, twice their duration.
+        let truth = 5.0;
+        let centres: Vec<f64> = (0..150).map(|k| 2001.0 + truth * k as f64).collect();
+        let (t, f) = boxes(720.0, 1.0 / 720.0, &centres, 0.2, 0.01);
+        let in_sector = |lo: f64, hi: f64| {
+            let idx: Vec<usize> = (0..t.len()).filter(|&i| t[i] >= lo && t[i] < hi).collect();
+            (idx[0], idx[idx.len() - 1] + 1)
+        };
+        let parts = [
+            in_sector(2000.0, 2012.0),
+            in_sector(2012.0, 2024.0),
+            in_sector(2696.0, 2708.0),
+            in_sector(2708.0, 2720.0),
+        ];
+        let seg = |&(a, b): &(usize, usize)| Segment {
+            time: &t[a..b],
+            flux: &f[a..b],
+        };
+        let forward: Vec<Segment<'_>> = parts.iter().map(seg).collect();
+        let v = vet(&forward, Some(5.003));
+        assert!((v.period - truth).abs() < 2e-4, "{v:?}");
+        assert!((v.depth1 - 10_000.0).abs() < 500.0, "{v:?}");
+        assert_eq!(v.flag, Flag::PlanetLike, "{v:?}");
+        let backward: Vec<Segment<'_>> = parts.iter().rev().map(seg).collect();
+        assert_eq!(
+            format!("{v:?}"),
+            format!("{:?}", vet(&backward, Some(5.003)))
+        );
+        // One sector alone is not refined.
+        assert_eq!(vet(&forward[..2], Some(5.003)).period, 5.003);
     }
 
     #[test]
