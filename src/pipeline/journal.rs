@@ -36,12 +36,15 @@ pub struct RunHeader {
     pub shard: Option<Shard>,
     /// SHA-256 of the weights file.
     pub weights_sha256: String,
-    /// The libtorch device the network ran on (`Cpu`, `Cuda(0)`): devices round differently.
+    /// The engine the network ran on (`native`, `tch-cpu`, `tch-cuda:0`): engines and devices
+    /// round differently.
     pub device: String,
-    /// Segments per forward pass (every pass is padded to this size, so a segment's p_eb does
-    /// not depend on which others share its batch; libtorch's kernels do depend on the size).
+    /// libtorch: segments per forward pass (every pass is padded to this size, so a segment's
+    /// p_eb does not depend on which others share its batch; libtorch's kernels do depend on
+    /// the size). 0 for the native engine, whose p_eb does not depend on it.
     pub batch: usize,
-    /// libtorch's CPU threads: they too change the last bits of p_eb.
+    /// libtorch's CPU threads: they too change the last bits of p_eb. 0 for the native engine,
+    /// whose p_eb does not depend on them.
     pub threads: usize,
     /// The p_eb above which a segment is an EB candidate.
     pub threshold: f32,

@@ -2,24 +2,28 @@
 //! and vetting sheets out; parallel, batched, resumable and sharded.
 //!
 //! ```text
-//! files ─► tess_io::read ─► lc_prep features ─┐  (rayon pool, `jobs` threads,
-//!                                             │   bounded channel: memory flat in the files)
-//!          batches of `batch` segments ◄──────┘
-//!          ─► calnet_model::Classifier (this thread, CPU or CUDA)
+//! step k:  files of step k ─► tess_io::read ─► lc_prep features  ┐ one rayon pool, `jobs`
+//!          segments of step k-1 ─► calnet_model::Classifier      ┘ threads, side by side
 //!          ─► period estimate + vetting sheet ─► journal line, synced (one writer thread)
 //! end:     journal ─► segments.csv, skipped.csv, failures.csv, catalog.csv, catalog.dat
 //! ```
+//!
+//! **One thread budget.** The files go in steps; the pool extracts the features of one step's
+//! files while it runs the network on the previous step's segments (the native engine runs on
+//! the pool it is called from), so the cores are never split between two thread pools
+//! spinning against each other, and memory stays flat in the number of files.
 //!
 //! **Never losing work.** Each finished file is appended to `journal.jsonl` and synced before
 //! it counts as done; a sheet is written (atomically) before its file's journal line. A run
 //! started again with the same inputs and options skips the journalled files, and the outputs
 //! are always rebuilt from the journal, in input order, each written to a temporary file and
 //! renamed: a run killed at any moment and restarted ends with the same bytes as a clean one.
-//! Every forward pass is padded to exactly `batch` segments, because libtorch's kernels round
-//! differently for different batch sizes; so a segment's p_eb does not depend on which other
-//! segments happened to share its batch, in a resumed run or in another shard. libtorch's
-//! results also move in the last bits with its thread count and device, so the journal records
-//! those with the batch size, and a rerun must use the same (`jobs` alone may change).
+//! The native engine gives a segment the same p_eb whatever its batch mates and thread count,
+//! so a resumed run or another shard computes exactly what one clean run would. With libtorch
+//! (`--device cuda`, feature `torch`) every forward pass is padded to exactly `batch` segments,
+//! because its kernels round differently for different batch sizes, and its results also move
+//! in the last bits with its thread count and device: the journal records those with the batch
+//! size for libtorch, and a rerun must use the same (`jobs` alone may change).
 //!
 //! **Broken files** give a [`FileRecord`] with [`Outcome::Failed`] and a reason (in
 //! `failures.csv`); they never stop the run.
@@ -52,11 +56,10 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{channel, sync_channel, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
 use std::time::{Duration, Instant};
 
-use calnet_model::{Classifier, ClassifierOptions, DeviceSpec, GLS_LEN, LC_LEN};
+use calnet_model::{Classifier, ClassifierOptions, DeviceSpec, Engine, GLS_LEN, LC_LEN};
 use lc_prep::{FeatureConfig, FeatureExtractor, Features};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -121,10 +124,12 @@ pub struct ClassifyOptions {
     pub device: DeviceSpec,
     /// Threads reading files and computing features.
     pub jobs: usize,
-    /// libtorch's CPU threads for the network; `None`: as many as `jobs`. Part of a run's
-    /// identity: libtorch's results move in the last bits with it.
+    /// libtorch's CPU threads for the network (feature `torch`); `None`: as many as `jobs`.
+    /// Part of a libtorch run's identity: its results move in the last bits with it. The native
+    /// engine ignores it and runs on the `jobs` threads.
     pub threads: Option<usize>,
-    /// Segments per forward pass.
+    /// Segments per forward pass (about twice the files per step; libtorch pads every pass
+    /// to it).
     pub batch: usize,
     /// Which files get a vetting sheet.
     pub plots: Plots,
@@ -287,28 +292,40 @@ pub fn classify(
     let jobs = options.jobs.max(1);
     let batch = options.batch.max(1);
     let threads = options.threads.unwrap_or(jobs).max(1);
-    let classifier = Classifier::load(
-        &options.weights,
-        ClassifierOptions {
-            device: options.device,
-            batch_size: batch,
-            threads: Some(threads),
-        },
-    )
-    .map_err(|source| Error::Weights {
+    let weights_error = |source: calnet_model::ModelError| Error::Weights {
         path: options.weights.clone(),
         source,
-    })?;
+    };
+    let native = options.device.engine().map_err(weights_error)? == Engine::Native;
+    // The weights are hashed (for the journal) while they load, not after.
+    let (classifier, weights_sha256) = std::thread::scope(|s| {
+        let hash = s.spawn(|| file_sha256(&options.weights));
+        let classifier = Classifier::load(
+            &options.weights,
+            ClassifierOptions {
+                device: options.device,
+                batch_size: batch,
+                // The native engine runs on the pipeline's pool; libtorch has its own threads.
+                threads: (!native).then_some(threads),
+            },
+        );
+        let hash = hash
+            .join()
+            .unwrap_or_else(|_| Err(Error::Threads("hashing the weights panicked".into())));
+        (classifier, hash)
+    });
+    let classifier = classifier.map_err(weights_error)?;
     let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
     let header = RunHeader {
         format: journal::FORMAT,
         inputs: files.len(),
         inputs_sha256: list_sha256(&names),
         shard: options.shard,
-        weights_sha256: file_sha256(&options.weights)?,
+        weights_sha256: weights_sha256?,
         device: classifier.engine().to_string(),
-        batch,
-        threads,
+        // The native engine's results depend on neither.
+        batch: if native { 0 } else { batch },
+        threads: if native { 0 } else { threads },
         threshold: options.threshold,
         plots: options.plots.to_string(),
         features: format!("{:?}", options.features),
@@ -455,10 +472,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// A file after reading and feature extraction.
-struct Prepared {
-    index: usize,
-    result: Result<(LightCurve, Features), String>,
-}
+type Prepared = Result<(LightCurve, Features), String>;
 
 /// A file whose segments all have a p_eb (or that failed): ready for the writer thread.
 struct Finished {
@@ -495,36 +509,16 @@ impl Stages<'_> {
     ) -> Result<(), Error> {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(self.jobs)
-            .thread_name(|i| format!("calnet-prep-{i}"))
+            .thread_name(|i| format!("calnet-{i}"))
             .build()
             .map_err(|e| Error::Threads(e.to_string()))?;
-        // Bounded: readers wait when inference lags, so memory stays flat in the file count.
-        let (prep_tx, prep_rx) = sync_channel::<Prepared>(2 * self.jobs);
         let (post_tx, post_rx) = sync_channel::<Finished>(2);
         let (done_tx, done_rx) = channel::<Done>();
-        let stop = AtomicBool::new(false);
         std::thread::scope(|s| {
-            let stop = &stop;
-            s.spawn(move || {
-                pool.install(|| {
-                    work.par_iter().for_each_with(prep_tx, |tx, &index| {
-                        if stop.load(Ordering::Relaxed) {
-                            return;
-                        }
-                        let result = self.prepare(index);
-                        if tx.send(Prepared { index, result }).is_err() {
-                            stop.store(true, Ordering::Relaxed);
-                        }
-                    })
-                })
-            });
             let writer = s.spawn(move || self.write(post_rx, journal, done_tx));
             let inferred = self.infer(
-                classifier, prep_rx, post_tx, &done_rx, progress, started, on_event,
+                &pool, classifier, work, post_tx, &done_rx, progress, started, on_event,
             );
-            if inferred.is_err() {
-                stop.store(true, Ordering::Relaxed);
-            }
             // The writer ends once `post_tx` (moved into `infer`) is dropped.
             let written = writer
                 .join()
@@ -539,87 +533,84 @@ impl Stages<'_> {
         })
     }
 
-    fn prepare(&self, index: usize) -> Result<(LightCurve, Features), String> {
+    fn prepare(&self, index: usize) -> Prepared {
         let lc = tess_io::read(&self.files[index]).map_err(|e| e.reason())?;
         let features = self.extractor.extract(&lc).map_err(|e| e.to_string())?;
         Ok((lc, features))
     }
 
-    /// The inference loop: gathers segments into full batches, runs them, and hands finished
-    /// files to the writer.
-    // The channels, the counters and the caller's callback are the loop's whole state.
+    /// The inference loop, in steps of files: the pool reads and extracts one step's files
+    /// while it runs the network on the segments of the step before; finished files go to the
+    /// writer.
+    // The pool, the channels, the counters and the caller's callback are the loop's whole state.
     #[allow(clippy::too_many_arguments)]
     fn infer(
         &self,
+        pool: &rayon::ThreadPool,
         classifier: &Classifier,
-        prep_rx: Receiver<Prepared>,
+        work: &[usize],
         post_tx: std::sync::mpsc::SyncSender<Finished>,
         done_rx: &Receiver<Done>,
         progress: &mut Progress,
         started: Instant,
         on_event: &mut dyn FnMut(Event<'_>),
     ) -> Result<(), Error> {
-        let mut pending: BTreeMap<usize, (LightCurve, Features, Vec<f32>)> = BTreeMap::new();
-        let mut queue: Vec<(usize, usize)> = Vec::new(); // (file index, segment position)
-        let mut lc_buf: Vec<f32> = Vec::with_capacity(self.batch * LC_LEN);
-        let mut gls_buf: Vec<f32> = Vec::with_capacity(self.batch * GLS_LEN);
+        // About `batch` segments per step (files have two segments on average), and enough
+        // files to keep every thread busy.
+        let step = (self.batch / 2).max(2 * self.jobs).max(1);
+        let mut steps = work.chunks(step);
+        // Files whose features are ready and whose segments wait for the network.
+        let mut queued: Vec<(usize, LightCurve, Features)> = Vec::new();
         let mut last_report = Instant::now();
         let send = |f: Finished| {
             post_tx
                 .send(f)
                 .map_err(|_| Error::Threads("the journal writer stopped".into()))
         };
-        let mut closed = false;
-        while !closed || !queue.is_empty() {
-            if !closed {
-                match prep_rx.recv_timeout(Duration::from_millis(200)) {
-                    Ok(Prepared { index, result }) => match result {
-                        Err(reason) => {
-                            on_event(Event::Failed {
-                                file: &self.names[index],
-                                reason: &reason,
-                            });
-                            send(Finished {
-                                index,
-                                result: Err(reason),
-                            })?;
-                        }
-                        Ok((lc, features)) if features.segments.is_empty() => send(Finished {
-                            index,
-                            result: Ok((lc, features, Vec::new())),
-                        })?,
-                        Ok((lc, features)) => {
-                            for (k, seg) in features.segments.iter().enumerate() {
-                                queue.push((index, k));
-                                lc_buf.extend_from_slice(&seg.lc);
-                                gls_buf.extend_from_slice(&seg.gls);
-                            }
-                            let n = features.segments.len();
-                            pending.insert(index, (lc, features, vec![f32::NAN; n]));
-                        }
-                    },
-                    Err(RecvTimeoutError::Timeout) => {}
-                    Err(RecvTimeoutError::Disconnected) => closed = true,
-                }
+        loop {
+            let files = steps.next();
+            if files.is_none() && queued.is_empty() {
+                return Ok(());
             }
-            while queue.len() >= self.batch || (closed && !queue.is_empty()) {
-                let n = queue.len().min(self.batch);
-                let p = self.forward(classifier, &lc_buf[..n * LC_LEN], &gls_buf[..n * GLS_LEN])?;
-                for (&(index, k), &p) in queue[..n].iter().zip(&p) {
-                    let entry = pending.get_mut(&index).expect("queued file is pending");
-                    entry.2[k] = p;
-                    if k + 1 == entry.2.len() {
-                        // The last segment of a file is queued last: the file is complete.
-                        let (lc, features, p) = pending.remove(&index).expect("pending");
+            let (prepared, p_eb) = pool.install(|| {
+                rayon::join(
+                    || {
+                        files.map_or_else(Vec::new, |files| {
+                            files
+                                .par_iter()
+                                .map(|&index| (index, self.prepare(index)))
+                                .collect::<Vec<_>>()
+                        })
+                    },
+                    || self.forward(classifier, &queued),
+                )
+            });
+            let mut p_eb = p_eb?.into_iter();
+            for (index, lc, features) in queued.drain(..) {
+                let p: Vec<f32> = p_eb.by_ref().take(features.segments.len()).collect();
+                send(Finished {
+                    index,
+                    result: Ok((lc, features, p)),
+                })?;
+            }
+            for (index, result) in prepared {
+                match result {
+                    Err(reason) => {
+                        on_event(Event::Failed {
+                            file: &self.names[index],
+                            reason: &reason,
+                        });
                         send(Finished {
                             index,
-                            result: Ok((lc, features, p)),
+                            result: Err(reason),
                         })?;
                     }
+                    Ok((lc, features)) if features.segments.is_empty() => send(Finished {
+                        index,
+                        result: Ok((lc, features, Vec::new())),
+                    })?,
+                    Ok((lc, features)) => queued.push((index, lc, features)),
                 }
-                queue.drain(..n);
-                lc_buf.drain(..n * LC_LEN);
-                gls_buf.drain(..n * GLS_LEN);
             }
             for d in done_rx.try_iter() {
                 count(progress, &d);
@@ -630,25 +621,38 @@ impl Stages<'_> {
                 on_event(Event::Progress(progress));
             }
         }
-        Ok(())
     }
 
-    /// One forward pass of exactly `batch` segments (zero-padded): a segment's p_eb then does
-    /// not depend on how many others share its pass.
-    fn forward(&self, classifier: &Classifier, lc: &[f32], gls: &[f32]) -> Result<Vec<f32>, Error> {
-        let n = lc.len() / LC_LEN;
-        let mut p = if n == self.batch {
-            classifier.predict(lc, gls)
-        } else {
+    /// p_eb of every segment of `files`, in order. libtorch gets passes of exactly `batch`
+    /// segments (zero-padded), so that a segment's p_eb does not depend on how many others
+    /// share its pass; the native engine needs no padding.
+    fn forward(
+        &self,
+        classifier: &Classifier,
+        files: &[(usize, LightCurve, Features)],
+    ) -> Result<Vec<f32>, Error> {
+        let segments = || files.iter().flat_map(|(_, _, f)| f.segments.iter());
+        let lc: Vec<f32> = segments().flat_map(|s| s.lc.iter().copied()).collect();
+        let gls: Vec<f32> = segments().flat_map(|s| s.gls.iter().copied()).collect();
+        if classifier.engine() == Engine::Native {
+            return classifier.predict(&lc, &gls).map_err(Error::Inference);
+        }
+        let mut out = Vec::with_capacity(lc.len() / LC_LEN);
+        for (lc, gls) in lc
+            .chunks(self.batch * LC_LEN)
+            .zip(gls.chunks(self.batch * GLS_LEN))
+        {
+            let n = lc.len() / LC_LEN;
             let mut lc_pad = lc.to_vec();
             lc_pad.resize(self.batch * LC_LEN, 0.0);
             let mut gls_pad = gls.to_vec();
             gls_pad.resize(self.batch * GLS_LEN, 0.0);
-            classifier.predict(&lc_pad, &gls_pad)
+            let p = classifier
+                .predict(&lc_pad, &gls_pad)
+                .map_err(Error::Inference)?;
+            out.extend_from_slice(&p[..n]);
         }
-        .map_err(Error::Inference)?;
-        p.truncate(n);
-        Ok(p)
+        Ok(out)
     }
 
     /// The writer thread: period estimate and sheet, then the journal line.

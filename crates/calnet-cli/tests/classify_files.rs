@@ -192,9 +192,18 @@ fn shards_merge_into_exactly_the_single_run() {
     let parts: Vec<PathBuf> = (1..=3)
         .map(|k| tmp.path().join(format!("part{k}")))
         .collect();
+    // Each shard with another batch size and thread counts: the native engine's p_eb depends
+    // on neither, so the parts still merge into the single run's bytes.
+    let knobs = [("3", "1", "2"), ("5", "2", "1"), ("64", "1", "1")];
     for (k, dir) in parts.iter().enumerate() {
         let shard = format!("{}/3", k + 1);
-        let o = calnet(classify_args(&inputs, &w, dir, &["--shard", &shard]));
+        let mut args = classify_args(&inputs, &w, dir, &["--shard", &shard]);
+        let (batch, jobs, threads) = knobs[k];
+        for (flag, value) in [("--batch", batch), ("--jobs", jobs), ("--threads", threads)] {
+            let at = args.iter().position(|a| a == flag).unwrap();
+            args[at + 1] = value.to_string();
+        }
+        let o = calnet(args);
         assert!(o.status.success(), "{}", text(&o));
         assert!(String::from_utf8_lossy(&o.stdout).contains(&format!("(shard {shard})")));
     }

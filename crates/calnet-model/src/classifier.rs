@@ -83,6 +83,34 @@ impl DeviceSpec {
     }
 }
 
+impl DeviceSpec {
+    /// The engine [`Classifier::load`] runs for this device: the native engine for the CPU
+    /// (libtorch's only in a build without `native`), libtorch for CUDA (feature `torch`);
+    /// `auto` is the first CUDA device where libtorch sees one. An error for CUDA in a build
+    /// without `torch`, or a CUDA device that is not there.
+    pub fn engine(self) -> Result<Engine, ModelError> {
+        #[cfg(feature = "torch")]
+        {
+            let native = cfg!(feature = "native");
+            match self {
+                DeviceSpec::Cpu if native => Ok(Engine::Native),
+                DeviceSpec::Auto if native => Ok(Some(tch::Device::cuda_if_available())
+                    .filter(|d| d.is_cuda())
+                    .map_or(Engine::Native, Engine::Torch)),
+                spec => spec.resolve().map(Engine::Torch),
+            }
+        }
+        #[cfg(not(feature = "torch"))]
+        match self {
+            DeviceSpec::Cuda(n) => Err(ModelError::Device {
+                spec: format!("cuda:{n}"),
+                reason: "this build runs on the CPU only: CUDA needs the `torch` feature".into(),
+            }),
+            DeviceSpec::Auto | DeviceSpec::Cpu => Ok(Engine::Native),
+        }
+    }
+}
+
 /// The implementation a [`Classifier`] runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -165,10 +193,11 @@ enum Backend {
         net: Box<crate::native::Network>,
         pool: Option<rayon::ThreadPool>,
     },
+    /// libtorch's tensors may not be shared between threads: the lock makes the
+    /// classifier `Sync` (calls from several threads take turns).
     #[cfg(feature = "torch")]
     Torch {
-        _vs: tch::nn::VarStore,
-        net: Box<crate::CalNet>,
+        net: Box<std::sync::Mutex<(tch::nn::VarStore, crate::CalNet)>>,
         device: tch::Device,
     },
 }
@@ -198,16 +227,33 @@ impl Classifier {
     pub fn load(path: impl AsRef<Path>, options: ClassifierOptions) -> Result<Self, ModelError> {
         let path = path.as_ref();
         let batch_size = options.batch_size.max(1);
-        #[cfg(feature = "torch")]
-        {
-            let device = match options.device {
-                DeviceSpec::Cpu if cfg!(feature = "native") => None,
-                DeviceSpec::Auto if cfg!(feature = "native") => {
-                    Some(tch::Device::cuda_if_available()).filter(|d| d.is_cuda())
-                }
-                spec => Some(spec.resolve()?),
-            };
-            if let Some(device) = device {
+        match options.device.engine()? {
+            #[cfg(feature = "native")]
+            Engine::Native => {
+                let pool = options
+                    .threads
+                    .map(|n| {
+                        rayon::ThreadPoolBuilder::new()
+                            .num_threads(n.max(1))
+                            .thread_name(|i| format!("calnet-model-{i}"))
+                            .build()
+                            .map_err(|e| ModelError::Threads(e.to_string()))
+                    })
+                    .transpose()?;
+                let (format, tensors) = crate::weights::read_calnet(path)?;
+                Ok(Classifier {
+                    backend: Backend::Native {
+                        net: Box::new(crate::native::Network::new(tensors)),
+                        pool,
+                    },
+                    batch_size,
+                    format,
+                })
+            }
+            #[cfg(not(feature = "native"))]
+            Engine::Native => unreachable!("DeviceSpec::engine gives libtorch without `native`"),
+            #[cfg(feature = "torch")]
+            Engine::Torch(device) => {
                 if let Some(n) = options.threads {
                     tch::set_num_threads(n.max(1) as i32);
                 }
@@ -215,49 +261,16 @@ impl Classifier {
                 let net = crate::CalNet::new(&vs.root());
                 let format = crate::load_into(&vs, path, &crate::STATE_DICT_KEYS)?;
                 vs.freeze();
-                return Ok(Classifier {
+                Ok(Classifier {
                     backend: Backend::Torch {
-                        _vs: vs,
-                        net: Box::new(net),
+                        net: Box::new(std::sync::Mutex::new((vs, net))),
                         device,
                     },
                     batch_size,
                     format,
-                });
-            }
-        }
-        #[cfg(feature = "native")]
-        {
-            #[cfg(not(feature = "torch"))]
-            if let DeviceSpec::Cuda(n) = options.device {
-                return Err(ModelError::Device {
-                    spec: format!("cuda:{n}"),
-                    reason: "this build runs on the CPU only: CUDA needs the `torch` feature"
-                        .into(),
-                });
-            }
-            let pool = options
-                .threads
-                .map(|n| {
-                    rayon::ThreadPoolBuilder::new()
-                        .num_threads(n.max(1))
-                        .thread_name(|i| format!("calnet-model-{i}"))
-                        .build()
-                        .map_err(|e| ModelError::Threads(e.to_string()))
                 })
-                .transpose()?;
-            let (format, tensors) = crate::weights::read_calnet(path)?;
-            Ok(Classifier {
-                backend: Backend::Native {
-                    net: Box::new(crate::native::Network::new(tensors)),
-                    pool,
-                },
-                batch_size,
-                format,
-            })
+            }
         }
-        #[cfg(not(feature = "native"))]
-        unreachable!("the torch branch above returns on every device without `native`")
     }
 
     /// The implementation that runs the network.
@@ -300,8 +313,11 @@ impl Classifier {
                     None => out.extend(net.predict(x1, x2)),
                 },
                 #[cfg(feature = "torch")]
-                Backend::Torch { net, device, .. } => {
-                    out.extend(crate::torch::predict(net, *device, x1, x2)?)
+                Backend::Torch { net, device } => {
+                    // A panic inside libtorch while another thread held the lock leaves the
+                    // network as it was: the weights are frozen.
+                    let guard = net.lock().unwrap_or_else(|e| e.into_inner());
+                    out.extend(crate::torch::predict(&guard.1, *device, x1, x2)?)
                 }
             }
         }
@@ -323,6 +339,13 @@ fn segments(values: &[f32], per_segment: usize, what: &'static str) -> Result<us
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Callers may share one classifier between threads, whatever the engine.
+    #[test]
+    fn classifier_is_send_and_sync() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<Classifier>();
+    }
 
     #[test]
     fn device_strings() {

@@ -58,7 +58,8 @@ pub struct Args {
     /// A segment is an EB when p_eb > threshold (a probability in [0, 1]).
     #[arg(long, value_name = "P", default_value_t = 0.5, value_parser = super::parse::probability)]
     pub threshold: f32,
-    /// Threads reading light curves and computing features [default: all cores].
+    /// Threads reading light curves, computing features and, on the CPU, running the network
+    /// [default: all cores].
     #[arg(long, value_name = "N", conflicts_with = "features")]
     pub jobs: Option<usize>,
     /// Vetting sheets for: candidates, all or none.
@@ -72,7 +73,8 @@ pub struct Args {
     /// Classify part K of N of the inputs (a job array); join the parts with `calnet merge`.
     #[arg(long, value_name = "K/N", conflicts_with = "features")]
     pub shard: Option<Shard>,
-    /// libtorch threads [default: libtorch's choice; with INPUT, --jobs].
+    /// Threads of the network: with --features, the CPU engine's [default: all cores]; with
+    /// INPUT, only libtorch's (--device cuda) [default: --jobs].
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 }
