@@ -18,7 +18,7 @@
 //!     index: 0,
 //!     file: "tess2018292075959-s0004-0000000098853987-0124-s_lc.fits".into(),
 //!     outcome: Outcome::Classified(Classified {
-//!         tic: 98853987, sector: Some(4), product: "SPOC".into(),
+//!         tic: Some(98853987), sector: Some(4), product: "SPOC".into(),
 //!         ra: Some(47.1), dec: Some(-17.9), tmag: Some(7.9), teff: Some(6800.0),
 //!         segments: vec![segment(0, 0.98), segment(1, 0.31)],
 //!         skipped: vec![], period: None, sheet: None, quality_bitmask: u32::MAX,
@@ -79,8 +79,8 @@ impl FileRecord {
 /// The results of one classified file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Classified {
-    /// TESS Input Catalog identifier.
-    pub tic: u64,
+    /// TESS Input Catalog identifier, when the headers name one.
+    pub tic: Option<u64>,
     /// Observing sector, when the headers give it.
     pub sector: Option<u32>,
     /// The data product (`SPOC`, `TESS-SPOC`, `QLP`, `SPOC-alert`).
@@ -209,11 +209,15 @@ impl Catalog {
     /// Aggregates records per TIC, keeping targets with a segment whose p_eb is above
     /// `threshold` (strictly, as the reference's argmax). The periods come from the target's
     /// most probable segment (first in record order on ties) among those with an estimate.
+    /// Files whose headers name no TIC are in `segments.csv` but in no catalog row: nothing
+    /// says which of them are the same star.
     pub fn from_records(records: &[FileRecord], threshold: f32) -> Catalog {
         let mut by_tic: BTreeMap<u64, Vec<&Classified>> = BTreeMap::new();
         for r in records {
             if let Outcome::Classified(c) = &r.outcome {
-                by_tic.entry(c.tic).or_default().push(c);
+                if let Some(tic) = c.tic {
+                    by_tic.entry(tic).or_default().push(c);
+                }
             }
         }
         let rows = by_tic
@@ -428,7 +432,7 @@ pub fn segments_csv(records: &[FileRecord], threshold: f32) -> Result<Vec<u8>, E
             c.segments.iter().map(move |s| {
                 vec![
                     r.file.clone(),
-                    c.tic.to_string(),
+                    opt(c.tic),
                     opt(c.sector),
                     s.segment.to_string(),
                     s.t_start.to_string(),
@@ -457,7 +461,7 @@ pub fn skipped_csv(records: &[FileRecord]) -> Result<Vec<u8>, Error> {
             c.skipped.iter().map(move |s| {
                 vec![
                     r.file.clone(),
-                    c.tic.to_string(),
+                    opt(c.tic),
                     opt(c.sector),
                     s.segment.to_string(),
                     s.t_start.to_string(),
@@ -590,7 +594,7 @@ mod tests {
 
     fn classified(tic: u64, sector: u32, ps: &[f32], period: Option<(usize, f64)>) -> Outcome {
         Outcome::Classified(Classified {
-            tic,
+            tic: Some(tic),
             sector: Some(sector),
             product: "SPOC".into(),
             ra: (tic != 3).then_some(10.0 + tic as f64),

@@ -380,7 +380,7 @@ pub fn vet_catalog(catalog: &mut Catalog, records: &[FileRecord]) {
             let files: Vec<(&str, &Classified)> = records
                 .iter()
                 .filter_map(|r| r.classified().map(|c| (r.file.as_str(), c)))
-                .filter(|(_, c)| c.tic == row.tic && !c.segments.is_empty())
+                .filter(|(_, c)| c.tic == Some(row.tic) && !c.segments.is_empty())
                 .collect();
             let mut all = Vec::new();
             for (file, c) in files {

@@ -68,7 +68,7 @@ fn record(
             None => format!("s{sector:04}/tic{tic}.fits"),
         },
         outcome: Outcome::Classified(Classified {
-            tic,
+            tic: Some(tic),
             sector: Some(sector),
             product: "SPOC".into(),
             ra: with_meta.then_some(47.123456789),

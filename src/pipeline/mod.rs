@@ -208,6 +208,12 @@ pub enum Event<'a> {
         /// Why.
         reason: &'a str,
     },
+    /// A file's headers name no TIC (none of `tess_io::TIC_KEYWORDS`): it is classified, its
+    /// rows in `segments.csv` have an empty `tic`, and it is in no catalog row.
+    NoTarget {
+        /// The file.
+        file: &'a str,
+    },
     /// Counts so far.
     Progress(&'a Progress),
     /// The outputs are being written.
@@ -594,6 +600,11 @@ impl Stages<'_> {
                 })?;
             }
             for (index, result) in prepared {
+                if matches!(&result, Ok((lc, _)) if lc.meta.tic.is_none()) {
+                    on_event(Event::NoTarget {
+                        file: &self.names[index],
+                    });
+                }
                 match result {
                     Err(reason) => {
                         on_event(Event::Failed {
@@ -820,22 +831,19 @@ fn count(progress: &mut Progress, d: &Done) {
 
 /// The product's name in the outputs.
 pub fn product_name(product: tess_io::Product) -> &'static str {
-    match product {
-        tess_io::Product::Spoc => "SPOC",
-        tess_io::Product::TessSpoc => "TESS-SPOC",
-        tess_io::Product::Qlp => "QLP",
-        tess_io::Product::SpocAlert => "SPOC-alert",
-    }
+    product.name()
 }
 
 /// A vetting sheet's file name: `TIC<tic>_s<sector>_<hash>.png` for SPOC 2-minute light
 /// curves; other products add a suffix before the hash (`_20s`, `_tess-spoc`, `_qlp`,
-/// `_alert`). `<hash>` is the first 8 hex digits of the SHA-256 of `file`, the input as the run
-/// lists it: two inputs of the same target, sector and product (a reprocessing, a copy) get
-/// two sheets instead of overwriting one, and every shard of a run names a file's sheet alike.
+/// `_alert`, `_eleanor`, `_tglc`, `_tasoc`, `_lightkurve`). `<hash>` is the first 8 hex digits
+/// of the SHA-256 of `file`, the input as the run lists it: two inputs of the same target,
+/// sector and product (a reprocessing, a copy) get two sheets instead of overwriting one, and
+/// every shard of a run names a file's sheet alike. A file that names no TIC is `notic`
+/// instead of `TIC<tic>` (the hash tells such files apart).
 ///
 /// ```
-/// # let meta = tess_io::Metadata { tic: 98853987, sector: Some(4), camera: None, ccd: None,
+/// # let meta = tess_io::Metadata { tic: Some(98853987), sector: Some(4), camera: None, ccd: None,
 /// #     tmag: None, teff: None, logg: None, radius: None, ra: None, dec: None,
 /// #     product: tess_io::Product::Spoc, cadence_s: 120.0, file: String::new(), path: None };
 /// let a = calnet::pipeline::sheet_name(&meta, "s0004/a_lc.fits");
@@ -853,9 +861,16 @@ pub fn sheet_name(meta: &tess_io::Metadata, file: &str) -> String {
         tess_io::Product::TessSpoc => "_tess-spoc",
         tess_io::Product::Qlp => "_qlp",
         tess_io::Product::SpocAlert => "_alert",
+        tess_io::Product::Eleanor => "_eleanor",
+        tess_io::Product::Tglc => "_tglc",
+        tess_io::Product::Tasoc => "_tasoc",
+        tess_io::Product::Lightkurve => "_lightkurve",
     };
     let hash = hex(&Sha256::digest(file.as_bytes())[..4]);
-    format!("TIC{}_s{}{}_{hash}.png", meta.tic, sector, suffix)
+    let target = meta
+        .tic
+        .map_or_else(|| "notic".to_owned(), |tic| format!("TIC{tic}"));
+    format!("{target}_s{sector}{suffix}_{hash}.png")
 }
 
 /// The points of the light curve that the quality cut keeps between `t_start` and `t_end`

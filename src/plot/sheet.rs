@@ -142,7 +142,8 @@ impl Sheet<'_> {
         let sector = m.sector.map_or("?".to_string(), |s| s.to_string());
         let mut text = format!(
             "TIC {}   sector {}   {} {:.0} s   p_eb max {:.3} ({verdict})",
-            m.tic,
+            m.tic
+                .map_or_else(|| "unknown".to_owned(), |t| t.to_string()),
             sector,
             crate::pipeline::product_name(m.product),
             m.cadence_s,

@@ -32,8 +32,8 @@ pub struct SegmentFeatures {
 /// Everything a light-curve file gives for training.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileFeatures {
-    /// TESS Input Catalog identifier read from the file.
-    pub tic: u64,
+    /// TESS Input Catalog identifier read from the file, if its headers name one.
+    pub tic: Option<u64>,
     /// Sector, where the file states it.
     pub sector: Option<u32>,
     /// Kept segments, in time order.
@@ -189,7 +189,10 @@ fn encode(f: &FileFeatures) -> Result<Vec<u8>> {
     let gls_view =
         TensorView::new(Dtype::F32, vec![n, gls_len], &gls).map_err(|e| bad(format!("{e:?}")))?;
     let mut meta = HashMap::new();
-    meta.insert("tic".to_string(), f.tic.to_string());
+    meta.insert(
+        "tic".to_string(),
+        f.tic.map(|t| t.to_string()).unwrap_or_default(),
+    );
     if let Some(s) = f.sector {
         meta.insert("sector".to_string(), s.to_string());
     }
@@ -237,10 +240,10 @@ fn decode(bytes: &[u8]) -> std::result::Result<FileFeatures, String> {
         return Err("lc, gls and segment numbers differ in rows".into());
     }
     Ok(FileFeatures {
-        tic: meta
-            .get("tic")
-            .and_then(|s| s.parse().ok())
-            .ok_or("no tic")?,
+        tic: match meta.get("tic").map(String::as_str).ok_or("no tic")? {
+            "" => None,
+            t => Some(t.parse().map_err(|_| "bad tic")?),
+        },
         sector: meta.get("sector").and_then(|s| s.parse().ok()),
         skipped: meta
             .get("skipped")
@@ -273,7 +276,7 @@ mod tests {
             let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
             let x = bytes.len() as f32;
             Ok(FileFeatures {
-                tic: 7,
+                tic: Some(7),
                 sector: Some(3),
                 segments: vec![
                     SegmentFeatures {

@@ -235,7 +235,7 @@ impl Dataset {
             found
                 .files
                 .into_iter()
-                .partition(|p| labels.key_for(p, u64::MAX).is_some())
+                .partition(|p| labels.key_for(p, None).is_some())
         };
         data.report.unlabelled = skipped.iter().map(|p| name_of(p)).collect();
         let done = AtomicUsize::new(0);
@@ -273,7 +273,7 @@ impl Dataset {
                 Err(reason) => {
                     // A label that named this file did match it: the failure is reported
                     // under `failed`, not as an unmatched label.
-                    if let Some(key) = labels.key_for(&path, u64::MAX) {
+                    if let Some(key) = labels.key_for(&path, None) {
                         used_keys.insert(key);
                     }
                     data.report.failed.push((name, reason))
@@ -288,7 +288,7 @@ impl Dataset {
                         Some(key) => {
                             let label = labels.map[&key].0;
                             used_keys.insert(key);
-                            let tic = Some(f.tic);
+                            let tic = f.tic;
                             data.push_file(name, Some(path), tic, label, f);
                         }
                     }
@@ -387,7 +387,7 @@ impl Dataset {
             used.insert(key);
             let segments = groups.remove(&file).unwrap_or_default();
             let f = FileFeatures {
-                tic: 0,
+                tic: None,
                 sector: None,
                 segments,
                 skipped: Vec::new(),
@@ -443,7 +443,7 @@ mod tests {
                 segs[0].lc[1] = f32::NAN;
             }
             Ok(FileFeatures {
-                tic: v[0].parse().unwrap(),
+                tic: Some(v[0].parse().unwrap()),
                 sector: None,
                 segments: segs,
                 skipped: if n == 0 {
@@ -497,7 +497,7 @@ mod tests {
     fn one_class_is_refused_with_a_message() {
         let mut data = Dataset::default();
         let f = FileFeatures {
-            tic: 1,
+            tic: Some(1),
             sector: None,
             segments: vec![SegmentFeatures {
                 index: 0,

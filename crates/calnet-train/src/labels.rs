@@ -121,18 +121,18 @@ impl Labels {
     }
 
     /// The key that labels a file, if any: its name first, then its TIC.
-    pub fn key_for(&self, path: &Path, tic: u64) -> Option<LabelKey> {
+    pub fn key_for(&self, path: &Path, tic: Option<u64>) -> Option<LabelKey> {
         let by_name = path
             .file_name()
             .and_then(|n| n.to_str())
             .map(|n| LabelKey::File(n.to_owned()));
         by_name
             .filter(|k| self.map.contains_key(k))
-            .or_else(|| Some(LabelKey::Tic(tic)).filter(|k| self.map.contains_key(k)))
+            .or_else(|| tic.map(LabelKey::Tic).filter(|k| self.map.contains_key(k)))
     }
 
     /// The label of a file, if it has one.
-    pub fn lookup(&self, path: &Path, tic: u64) -> Option<u8> {
+    pub fn lookup(&self, path: &Path, tic: Option<u64>) -> Option<u8> {
         self.key_for(path, tic).map(|k| self.map[&k].0)
     }
 
@@ -172,9 +172,9 @@ mod tests {
         let l = Labels::read(&p).unwrap();
         assert_eq!(l.len(), 2);
         assert!(!l.by_tic());
-        assert_eq!(l.lookup(Path::new("q/a.fits"), 99), Some(1));
-        assert_eq!(l.lookup(Path::new("b.fits"), 6), Some(0));
-        assert_eq!(l.lookup(Path::new("c.fits"), 6), None);
+        assert_eq!(l.lookup(Path::new("q/a.fits"), Some(99)), Some(1));
+        assert_eq!(l.lookup(Path::new("b.fits"), Some(6)), Some(0));
+        assert_eq!(l.lookup(Path::new("c.fits"), Some(6)), None);
     }
 
     #[test]
@@ -182,8 +182,8 @@ mod tests {
         let (_d, p) = write("tic,label\nTIC 12,1\n13,false\n");
         let l = Labels::read(&p).unwrap();
         assert!(l.by_tic());
-        assert_eq!(l.lookup(Path::new("any.fits"), 12), Some(1));
-        assert_eq!(l.lookup(Path::new("any.fits"), 13), Some(0));
+        assert_eq!(l.lookup(Path::new("any.fits"), Some(12)), Some(1));
+        assert_eq!(l.lookup(Path::new("any.fits"), Some(13)), Some(0));
     }
 
     #[test]

@@ -160,7 +160,7 @@ impl FeatureWriter {
             self.segments
                 .write_record([
                     file_name,
-                    &meta.tic.to_string(),
+                    &meta.tic.map(|t| t.to_string()).unwrap_or_default(),
                     &sector,
                     &seg.index.to_string(),
                     &seg.t_start.to_string(),

@@ -19,7 +19,7 @@ fn light_curve(time: Vec<f64>, flux: Vec<f32>) -> LightCurve {
         quality: vec![0; n],
         cadenceno: (0..n as i32).collect(),
         meta: Metadata {
-            tic: 1,
+            tic: Some(1),
             sector: Some(1),
             camera: None,
             ccd: None,

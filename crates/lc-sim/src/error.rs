@@ -67,6 +67,12 @@ pub enum Error {
     /// A cadence TESS does not use.
     #[error("cadence_s must be one of 20, 120, 200, 600, 1800 seconds, got {0}")]
     InvalidCadence(f64),
+    /// A light curve whose headers name no TIC: the truth row of an injection needs one.
+    #[error("{file}: no TIC in the headers; an injected light curve's truth needs one")]
+    NoTic {
+        /// The light curve's file name.
+        file: String,
+    },
     /// A light curve without a single finite time stamp.
     #[error("{file}: no finite TIME value to inject into")]
     NoFiniteTime {

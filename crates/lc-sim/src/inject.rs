@@ -173,7 +173,9 @@ pub fn inject(real: &LightCurve, req: &InjectRequest, seed: u64) -> Result<(Ligh
     let (amplitude, snr) = amplitude_and_snr(&signal, &valid, sigma);
     let mut truth = drawn.truth;
     truth.file = file;
-    truth.tic = real.meta.tic;
+    truth.tic = real.meta.tic.ok_or_else(|| Error::NoTic {
+        file: real.meta.file.clone(),
+    })?;
     truth.sector = real.meta.sector.unwrap_or(0);
     truth.class = req.class.name().to_owned();
     truth.label = u8::from(req.class.is_eb());

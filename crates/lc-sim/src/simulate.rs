@@ -319,7 +319,7 @@ fn draw_visible<R: Rng>(
 /// let b = lc_sim::simulate_one(&cfg, 42, 3).unwrap();
 /// // NaN rows make `==` false; the debug text compares them too.
 /// assert_eq!(format!("{:?}", a.lc), format!("{:?}", b.lc));
-/// assert_eq!(a.lc.meta.tic, lc_sim::sim_tic(42, 3));
+/// assert_eq!(a.lc.meta.tic, Some(lc_sim::sim_tic(42, 3)));
 /// let class: lc_sim::Class = a.truth.class.parse().unwrap();
 /// assert_eq!(a.truth.label, cfg.label(class));
 /// ```
@@ -373,7 +373,7 @@ pub fn simulate_one(cfg: &SimConfig, seed: u64, index: u64) -> Result<Simulated>
     let file = file_name(index, sector, tic, cfg.cadence_s);
     let (teff, logg, radius) = drawn.star;
     let meta = Metadata {
-        tic,
+        tic: Some(tic),
         sector: Some(sector),
         camera: Some(rng.random_range(1..=4)),
         ccd: Some(rng.random_range(1..=4)),

@@ -53,6 +53,15 @@ impl Layout {
             .iter()
             .find(|h| h.bintable && h.extname.trim().eq_ignore_ascii_case("LIGHTCURVE"))
     }
+
+    /// The table the reader uses: the first extension when `first_extension` (eleanor, whose
+    /// table has no `EXTNAME`), else the one named `LIGHTCURVE`.
+    pub fn table(&self, first_extension: bool) -> Option<&Hdu> {
+        match first_extension {
+            true => self.hdus.get(1).filter(|h| h.bintable),
+            false => self.lightcurve(),
+        }
+    }
 }
 
 /// Scans `path` (`gzipped`: its bytes are a gzip stream) and checks every size its headers

@@ -4,7 +4,9 @@
 //! light-curve file (times in BTJD = BJD - 2457000) and its [`Metadata`].
 //!
 //! - [`read`] / [`ReadOptions`]: SPOC 2-min and 20-s, TESS-SPOC FFI, QLP and early data-alert
-//!   files, `.fits` or `.fits.gz`; the product is detected from the headers.
+//!   files, the eleanor, TGLC and TASOC community light curves and lightkurve's
+//!   `LightCurve.to_fits()` files, `.fits` or `.fits.gz`; the product is detected from the
+//!   headers.
 //! - [`QualityMask`] and [`LightCurve::apply_quality`]: the reference's `QUALITY == 0` cut,
 //!   lightkurve's presets or any bitmask, with a [`MaskReport`] of what was dropped and why.
 //! - [`collect_inputs`], [`find_light_curves`], [`PathsConfig`]: discovery, including the
@@ -19,7 +21,7 @@
 //! let path = concat!(env!("CARGO_MANIFEST_DIR"),
 //!     "/../../fixtures/lc/tess2018292075959-s0004-0000000098853987-0124-s_lc.fits");
 //! let lc = tess_io::read(path)?;
-//! assert_eq!((lc.meta.tic, lc.meta.sector), (98853987, Some(4)));
+//! assert_eq!((lc.meta.tic, lc.meta.sector), (Some(98853987), Some(4)));
 //! assert_eq!(lc.meta.product, tess_io::Product::Spoc);
 //! let (clean, report) = lc.apply_quality(tess_io::QualityMask::Reference);
 //! assert!(report.nonfinite_time > 0); // this sector has NaN TIME on QUALITY == 0 rows
@@ -46,7 +48,8 @@ pub use error::Error;
 pub use layout::MAX_FILE_BYTES;
 pub use quality::{flags, MaskReport, ParseQualityMaskError, QualityMask};
 pub use read::{
-    detect_product, read, read_metadata, FluxColumn, ParseFluxColumnError, ReadOptions, BTJD_ZERO,
+    detect_product, parse_tic, read, read_metadata, FluxColumn, ParseFluxColumnError, ProductHints,
+    ReadOptions, BTJD_ZERO, TIC_KEYWORDS,
 };
 pub use write::{write_spoc, APERTURE_SIDE};
 
@@ -63,13 +66,39 @@ pub enum Product {
     Qlp,
     /// Early SPOC data-alert product (sectors 1-2 `hlsp_tess-data-alerts`).
     SpocAlert,
+    /// eleanor (and GSFC-ELEANOR-LITE) light curves from full-frame images (`CORR_FLUX`).
+    Eleanor,
+    /// TESS-Gaia Light Curves (TGLC), PSF photometry of full-frame images (`cal_psf_flux`).
+    Tglc,
+    /// TASOC (T'DA) light curves of full-frame images and target pixels (`FLUX_CORR`).
+    Tasoc,
+    /// A file written by lightkurve's `LightCurve.to_fits()` (`FLUX`).
+    Lightkurve,
+}
+
+impl Product {
+    /// The product's name in outputs and messages: `SPOC`, `TESS-SPOC`, `QLP`, `SPOC-alert`,
+    /// `eleanor`, `TGLC`, `TASOC`, `lightkurve`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Product::Spoc => "SPOC",
+            Product::TessSpoc => "TESS-SPOC",
+            Product::Qlp => "QLP",
+            Product::SpocAlert => "SPOC-alert",
+            Product::Eleanor => "eleanor",
+            Product::Tglc => "TGLC",
+            Product::Tasoc => "TASOC",
+            Product::Lightkurve => "lightkurve",
+        }
+    }
 }
 
 /// Header values of a light-curve file. Values a product lacks are `None`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Metadata {
-    /// TESS Input Catalog identifier (`TICID`, or `OBJECT` for QLP).
-    pub tic: u64,
+    /// TESS Input Catalog identifier, from the first of [`TIC_KEYWORDS`] that holds one;
+    /// `None` when no header names the target (a lightkurve file of an unnamed light curve).
+    pub tic: Option<u64>,
     /// Observing sector.
     pub sector: Option<u32>,
     /// Camera (1-4).

@@ -165,16 +165,16 @@ fn write_contents(f: &mut FitsFile, path: &Path, lc: &LightCurve) -> Result<(), 
     )?;
     k.put(&primary, "TELESCOP", "TESS", "telescope")?;
     k.put(&primary, "INSTRUME", "TESS Photometer", "detector type")?;
-    k.put(
+    k.opt(
         &primary,
         "OBJECT",
-        format!("TIC {}", m.tic),
+        m.tic.map(|t| format!("TIC {t}")),
         "string version of TICID",
     )?;
-    k.put(
+    k.opt(
         &primary,
         "TICID",
-        m.tic as i64,
+        m.tic.map(|t| t as i64),
         "unique tess target identifier",
     )?;
     k.opt(
@@ -266,10 +266,10 @@ fn write_contents(f: &mut FitsFile, path: &Path, lc: &LightCurve) -> Result<(), 
         m.cadence_s / 86_400.0,
         "[d] time resolution of data",
     )?;
-    k.put(
+    k.opt(
         &table,
         "TICID",
-        m.tic as i64,
+        m.tic.map(|t| t as i64),
         "unique tess target identifier",
     )?;
 
@@ -332,10 +332,10 @@ fn write_contents(f: &mut FitsFile, path: &Path, lc: &LightCurve) -> Result<(), 
         .write_image(f, &vec![0i32; APERTURE_SIDE * APERTURE_SIDE])
         .map_err(|e| fits_err(path, "writing the APERTURE image", e))?;
     let mut k = Keys { f, path };
-    k.put(
+    k.opt(
         &aperture,
         "TICID",
-        m.tic as i64,
+        m.tic.map(|t| t as i64),
         "unique tess target identifier",
     )?;
     Ok(())

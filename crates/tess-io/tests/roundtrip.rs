@@ -60,7 +60,7 @@ fn awkward_light_curve() -> LightCurve {
         quality,
         cadenceno,
         meta: Metadata {
-            tic: 987_654_321,
+            tic: Some(987_654_321),
             sector: Some(61),
             camera: Some(4),
             ccd: Some(3),
@@ -179,7 +179,7 @@ fn tess_io_reads_what_astropy_wrote_bit_for_bit() {
     assert!(lc.time.iter().any(|t| t.is_nan()) && lc.flux.iter().any(|f| f.is_nan()));
 
     let p = &header(&out)["primary"];
-    assert_eq!(lc.meta.tic, p["TICID"].as_u64().unwrap());
+    assert_eq!(lc.meta.tic, p["TICID"].as_u64());
     assert_eq!(lc.meta.sector, p["SECTOR"].as_u64().map(|s| s as u32));
     assert_eq!(lc.meta.teff, p["TEFF"].as_f64());
     assert_eq!(lc.meta.product, Product::Spoc);

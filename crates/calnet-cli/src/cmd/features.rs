@@ -86,6 +86,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let name = file_name(path);
             match outcome {
                 Ok((meta, features)) => {
+                    if meta.tic.is_none() {
+                        bar.suspend(|| {
+                            eprintln!("{}: {}", path.display(), crate::cmd::NO_TIC_WARNING)
+                        });
+                    }
                     rows += features.segments.len();
                     writer.write_features(&name, &meta, &features)?;
                 }

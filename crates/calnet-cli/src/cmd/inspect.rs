@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use lc_prep::segment::{split_at_gaps, REFERENCE_GAP_DAYS};
-use tess_io::{self, FluxColumn, LightCurve, MaskReport, Product, QualityMask};
+use tess_io::{self, FluxColumn, LightCurve, MaskReport, QualityMask};
 
 /// Arguments of `calnet inspect`.
 #[derive(clap::Args)]
@@ -25,7 +25,9 @@ pub struct Args {
     /// hardest (lightkurve's presets), none, or an integer bitmask.
     #[arg(long, value_name = "MASK", default_value = "reference")]
     pub quality: QualityMask,
-    /// Flux column: pdcsap, sap or kspsap [default: PDCSAP_FLUX; KSPSAP_FLUX for QLP].
+    /// Flux column: pdcsap, sap, kspsap or any column name [default: by product, see
+    /// docs/tess-io.md: PDCSAP_FLUX for SPOC, KSPSAP_FLUX for QLP, CORR_FLUX for eleanor,
+    /// cal_psf_flux for TGLC, FLUX_CORR for TASOC, FLUX for lightkurve files].
     #[arg(long, value_name = "COLUMN")]
     pub flux: Option<FluxColumn>,
     /// Also inspect sector N of the reference layout ROOT/s{NNN}/*.fits (ROOT from --paths).
@@ -52,7 +54,7 @@ struct Record {
     camera: Option<u32>,
     ccd: Option<u32>,
     tmag: Option<f64>,
-    flux_column: Option<&'static str>,
+    flux_column: Option<String>,
     quality_mask: String,
     dropped_quality: Option<usize>,
     dropped_nonfinite_time: Option<usize>,
@@ -89,20 +91,10 @@ impl Record {
     }
 }
 
-/// A short name for a product, as astronomers call it.
-fn product_label(p: Product) -> &'static str {
-    match p {
-        Product::Spoc => "SPOC",
-        Product::TessSpoc => "TESS-SPOC",
-        Product::Qlp => "QLP",
-        Product::SpocAlert => "SPOC-alert",
-    }
-}
-
 fn inspect(path: &Path, args: &Args) -> Result<Record, tess_io::Error> {
     let mut opts = tess_io::ReadOptions::new();
-    if let Some(c) = args.flux {
-        opts = opts.flux_column(c);
+    if let Some(c) = &args.flux {
+        opts = opts.flux_column(c.clone());
     }
     let lc = opts.read(path)?;
     let (clean, report) = lc.apply_quality(args.quality);
@@ -118,9 +110,9 @@ fn record(path: &Path, lc: &LightCurve, clean: &LightCurve, r: &MaskReport, args
         .collect();
     Record {
         file: path.display().to_string(),
-        tic: Some(m.tic),
+        tic: m.tic,
         sector: m.sector,
-        product: Some(product_label(m.product)),
+        product: Some(m.product.name()),
         cadence_s: Some(m.cadence_s),
         rows: Some(r.rows),
         kept: Some(r.kept),
@@ -131,8 +123,10 @@ fn record(path: &Path, lc: &LightCurve, clean: &LightCurve, r: &MaskReport, args
         tmag: m.tmag,
         flux_column: Some(
             args.flux
-                .unwrap_or(FluxColumn::default_for(m.product))
-                .name(),
+                .clone()
+                .unwrap_or_else(|| FluxColumn::default_for(m.product))
+                .name()
+                .to_owned(),
         ),
         quality_mask: args.quality.to_string(),
         dropped_quality: Some(r.quality),
@@ -165,7 +159,7 @@ fn human(rec: &Record, out: &mut impl Write) -> std::io::Result<()> {
     writeln!(
         out,
         "  TIC {}  sector {}  camera {}  CCD {}  Tmag {}",
-        rec.tic.unwrap_or(0),
+        rec.tic.map_or("?".to_owned(), |t| t.to_string()),
         opt(rec.sector),
         opt(rec.camera),
         opt(rec.ccd),
@@ -176,7 +170,7 @@ fn human(rec: &Record, out: &mut impl Write) -> std::io::Result<()> {
         "  {} light curve, {} s cadence, {}",
         rec.product.unwrap_or("?"),
         rec.cadence_s.unwrap_or(f64::NAN),
-        rec.flux_column.unwrap_or("?"),
+        rec.flux_column.as_deref().unwrap_or("?"),
     )?;
     writeln!(
         out,
@@ -239,6 +233,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let rec = match inspect(file, &args) {
             Ok(rec) => {
                 ok += 1;
+                if rec.tic.is_none() {
+                    eprintln!("{}: {}", file.display(), crate::cmd::NO_TIC_WARNING);
+                }
                 rec
             }
             Err(e) => {

@@ -13,3 +13,8 @@ pub mod parse;
 pub mod simulate;
 #[cfg(feature = "torch")]
 pub mod train;
+
+/// What `inspect`, `features` and `classify` print (after `path: `) for a file whose headers
+/// name no TIC: it is still processed, with an empty `tic`.
+pub const NO_TIC_WARNING: &str =
+    "warning: no TIC in TICID, TIC_ID, OBJECT, LABEL or TARGETID; tic left empty";

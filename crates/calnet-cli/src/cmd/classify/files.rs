@@ -86,6 +86,9 @@ impl Display {
                 }
             }
             Event::Failed { file, reason } => self.line(&format!("{file}: {reason}")),
+            Event::NoTarget { file } => {
+                self.line(&format!("{file}: {}", crate::cmd::NO_TIC_WARNING))
+            }
             Event::Progress(p) => self.progress(p),
             Event::Writing => {}
         }
