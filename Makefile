@@ -7,7 +7,10 @@ CARGO ?= cargo
 setup:
 	@bash scripts/setup.sh
 
-demo: setup
+# The demo needs Rust and a C compiler only: the default `calnet` runs the network on its own
+# CPU engine, without libtorch or Python.
+demo:
+	@bash scripts/setup.sh demo
 	$(CARGO) build --release -p calnet-cli
 	bash scripts/demo.sh
 

@@ -49,7 +49,8 @@ pub struct Args {
     /// Output folder (created if needed; with INPUT, a rerun into it resumes).
     #[arg(long, value_name = "DIR", default_value = "calnet-out")]
     pub out: PathBuf,
-    /// Where the network runs: auto, cpu, cuda or cuda:N.
+    /// Where the network runs: auto, cpu, cuda or cuda:N (CUDA: a calnet built with the `torch`
+    /// feature).
     #[arg(long, value_name = "D", default_value = "auto")]
     pub device: DeviceSpec,
     /// Segments per forward pass.
