@@ -28,6 +28,19 @@ pub fn libtorch_lib_dir() -> Option<PathBuf> {
     env::var_os("DEP_TCH_LIBTORCH_LIB").map(PathBuf::from)
 }
 
+/// For a package without a `torch` feature of its own whose binaries may still link libtorch:
+/// cargo unifies features in a workspace build, so a dependency such as `calnet-model` can have
+/// `torch` turned on by another package of the same build. Emits only the rpath, and only when
+/// libtorch's folder is there; it is inert in a binary that does not link libtorch.
+pub fn rpath_libtorch_if_present() {
+    println!("cargo:rerun-if-env-changed=LIBTORCH");
+    println!("cargo:rerun-if-env-changed=DEP_TCH_LIBTORCH_LIB");
+    if let Some(lib) = libtorch_lib_dir() {
+        let lib = lib.canonicalize().unwrap_or(lib);
+        println!("cargo:rustc-link-arg=-Wl,-rpath,{}", lib.display());
+    }
+}
+
 /// Emits the cargo instructions: an rpath to libtorch's folder for every binary, test and
 /// example of the calling package, and `libtorch_cuda` linked even though no symbol of it is
 /// referenced, when the folder has it (a CPU-only libtorch has not).
