@@ -55,8 +55,8 @@ pub enum Error {
         /// The output folder.
         dir: PathBuf,
     },
-    /// The weights could not be loaded.
-    #[error("{path}: {source}")]
+    /// The weights could not be loaded (the cause names the file).
+    #[error("{source}")]
     Weights {
         /// The weights file.
         path: PathBuf,
@@ -88,6 +88,9 @@ pub enum Error {
     /// A threshold that is not a probability (NaN, infinite, outside [0, 1]).
     #[error("threshold {0} is not a probability in [0, 1]")]
     Threshold(f32),
+    /// A panic that cannot be tied to one file (a panic in one file's work fails that file).
+    #[error("{0}; the files journaled so far are kept, and rerunning the command resumes")]
+    Panic(String),
     /// A worker thread could not start or stopped.
     #[error("worker threads: {0}")]
     Threads(String),

@@ -522,13 +522,21 @@ impl Stages<'_> {
         let (done_tx, done_rx) = channel::<Done>();
         std::thread::scope(|s| {
             let writer = s.spawn(move || self.write(post_rx, journal, done_tx));
-            let inferred = self.infer(
-                &pool, classifier, work, post_tx, &done_rx, progress, started, on_event,
-            );
+            // A panic here cannot be tied to one file: a clear fatal error. Unwinding drops
+            // `post_tx`, so the writer journals what it was handed and ends.
+            let inferred = guarded("running the inference loop", || {
+                self.infer(
+                    &pool, classifier, work, post_tx, &done_rx, progress, started, on_event,
+                )
+            })
+            .unwrap_or_else(|message| Err(Error::Panic(message)));
             // The writer ends once `post_tx` (moved into `infer`) is dropped.
-            let written = writer
-                .join()
-                .unwrap_or_else(|_| Err(Error::Threads("the journal writer panicked".into())));
+            let written = writer.join().unwrap_or_else(|p| {
+                Err(Error::Panic(format!(
+                    "the journal writer: {}",
+                    panic_message(p.as_ref())
+                )))
+            });
             for d in done_rx.try_iter() {
                 count(progress, &d);
             }
@@ -539,7 +547,15 @@ impl Stages<'_> {
         })
     }
 
+    /// Reads and prepares one file; a panic on the way is this file's failure, not the run's.
     fn prepare(&self, index: usize) -> Prepared {
+        guarded("reading it and computing its features", || {
+            self.prepare_file(index)
+        })
+        .and_then(|r| r)
+    }
+
+    fn prepare_file(&self, index: usize) -> Prepared {
         let lc = tess_io::read(&self.files[index]).map_err(|e| e.reason())?;
         let features = self.extractor.extract(&lc).map_err(|e| e.to_string())?;
         Ok((lc, features))
@@ -675,7 +691,18 @@ impl Stages<'_> {
     ) -> Result<(), Error> {
         let periods = gls::FrequencyGrid::calnet().periods().to_vec();
         for finished in post_rx {
-            let record = self.record(finished, &periods)?;
+            let (index, file) = (finished.index, self.names[finished.index].clone());
+            // A panic while estimating the period or drawing the sheet fails this file only.
+            let record = match guarded("estimating its period and drawing its sheet", || {
+                self.record(finished, &periods)
+            }) {
+                Ok(record) => record?,
+                Err(reason) => FileRecord {
+                    index,
+                    file,
+                    outcome: Outcome::Failed { reason },
+                },
+            };
             journal.append(&record)?;
             let done = match &record.outcome {
                 Outcome::Classified(c) => Done {
@@ -822,6 +849,28 @@ impl Stages<'_> {
     }
 }
 
+/// Runs `f`, turning a panic into `Err("internal error while {what}: {message}")`.
+///
+/// The panic boundary of the pipeline's threads: what a panic interrupts is either one file's
+/// work (which then fails with this reason, in failures.csv) or the run (a clear fatal error;
+/// the journal keeps every file finished before, and a rerun resumes after them).
+fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|p| {
+        format!(
+            "internal error while {what}: {} (please report it)",
+            panic_message(p.as_ref())
+        )
+    })
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_string())
+}
+
 fn count(progress: &mut Progress, d: &Done) {
     progress.files_done += 1;
     progress.segments += d.segments;
@@ -884,4 +933,27 @@ pub(crate) fn segment_points(
     crate::vet::kept_points(lc, config.quality, &[(t_start, t_end)])
         .pop()
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The panic boundary turns a panic into its file's failure reason (or the run's error),
+    /// with the panic's message, and passes results through untouched.
+    #[test]
+    fn a_panic_becomes_a_reason_with_its_message() {
+        assert_eq!(guarded("adding", || 2 + 2), Ok(4));
+        let reason = guarded("drawing its sheet", || -> usize { panic!("min > max") }).unwrap_err();
+        assert_eq!(
+            reason,
+            "internal error while drawing its sheet: min > max (please report it)"
+        );
+        let index = 7;
+        let reason = guarded("reading it", || -> usize {
+            panic!("index {index} out of range")
+        })
+        .unwrap_err();
+        assert!(reason.contains("index 7 out of range"), "{reason}");
+    }
 }

@@ -86,8 +86,17 @@ pub struct Sheet<'a> {
 
 type DrawResult<T> = Result<T, String>;
 
-fn err<E: std::fmt::Debug>(e: E) -> String {
-    format!("drawing failed: {e:?}")
+/// plotters' error in words (its Debug form is a nested struct; a full disk read as
+/// `DrawingErrorKind::DrawingError(ImageError(IoError(...)))`).
+fn err(e: DrawingAreaErrorKind<plotters_bitmap::BitMapBackendError>) -> String {
+    use plotters_backend::DrawingErrorKind::DrawingError;
+    use plotters_bitmap::BitMapBackendError as B;
+    let reason = match &e {
+        DrawingAreaErrorKind::BackendError(DrawingError(B::ImageError(e))) => e.to_string(),
+        DrawingAreaErrorKind::BackendError(DrawingError(B::IOError(e))) => e.to_string(),
+        other => other.to_string(),
+    };
+    format!("drawing failed: {reason}")
 }
 
 impl Sheet<'_> {
@@ -735,6 +744,15 @@ mod tests {
             let out = dir.path().join(format!("shift{shift}.png"));
             sheet.write(&out).unwrap();
             assert!(std::fs::metadata(&out).unwrap().len() > 10_000);
+            // A full disk (Linux's /dev/full) reads as words, not plotters' Debug structs.
+            #[cfg(target_os = "linux")]
+            if shift == 2.0 {
+                let full = dir.path().join("full.png");
+                std::os::unix::fs::symlink("/dev/full", &full).unwrap();
+                let reason = sheet.draw(&full).unwrap_err();
+                assert!(reason.contains("No space left on device"), "{reason}");
+                assert!(!reason.contains("Error("), "{reason}");
+            }
         }
     }
 }

@@ -14,6 +14,22 @@ macro_rules! say {
 
 mod cmd;
 
+/// An error and its causes in one line, each said once: most errors already name their file
+/// and repeat their cause's words, which `{:#}` would print again (`W: W: ...: W: ...`).
+fn error_text(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let c = cause.to_string();
+        if text.is_empty() || c.starts_with(&text) {
+            text = c;
+        } else if !text.contains(&c) {
+            text.push_str(": ");
+            text.push_str(&c);
+        }
+    }
+    text
+}
+
 fn say_line(line: std::fmt::Arguments<'_>) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
@@ -74,7 +90,7 @@ fn main() -> std::process::ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("calnet: {e:#}");
+            eprintln!("calnet: {}", error_text(&e));
             std::process::ExitCode::from(2)
         }
     }

@@ -123,7 +123,7 @@ impl FeatureExtractor {
         let (keep, quality) = lc.quality_keep(self.config.quality);
         let mut t = select(&lc.time, &keep);
         let mut f = select(&lc.flux, &keep);
-        sort_by_time(&mut t, &mut f);
+        segment::sort_by_time(&mut t, &mut f);
         let mut out = Features {
             segments: Vec::new(),
             skipped: Vec::new(),
@@ -230,15 +230,4 @@ pub fn normalised_time(t: &[f64]) -> Result<Vec<f64>, Error> {
         });
     }
     Ok(t.iter().map(|&v| (v - lo) / span).collect())
-}
-
-/// Sorts `(t, f)` by time, stably, unless already sorted (real TESS files always are).
-fn sort_by_time(t: &mut Vec<f64>, f: &mut Vec<f32>) {
-    if t.windows(2).all(|w| w[0] <= w[1]) {
-        return;
-    }
-    let mut order: Vec<usize> = (0..t.len()).collect();
-    order.sort_by(|&a, &b| t[a].total_cmp(&t[b]));
-    *t = order.iter().map(|&i| t[i]).collect();
-    *f = order.iter().map(|&i| f[i]).collect();
 }

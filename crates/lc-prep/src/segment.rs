@@ -31,6 +31,25 @@ pub fn split_at_gaps(time: &[f64], gap: f64) -> Vec<Range<usize>> {
     parts
 }
 
+/// Sorts `(t, f)` by time, stably, unless already sorted (real TESS files always are): what
+/// every caller of [`split_at_gaps`] on a light curve's rows does first, so that shuffled rows
+/// give the same segments as sorted ones.
+///
+/// ```
+/// let (mut t, mut f) = (vec![2.0, 0.0, 1.0], vec![20.0f32, 0.0, 10.0]);
+/// lc_prep::segment::sort_by_time(&mut t, &mut f);
+/// assert_eq!((t, f), (vec![0.0, 1.0, 2.0], vec![0.0, 10.0, 20.0]));
+/// ```
+pub fn sort_by_time(t: &mut Vec<f64>, f: &mut Vec<f32>) {
+    if t.windows(2).all(|w| w[0] <= w[1]) {
+        return;
+    }
+    let mut order: Vec<usize> = (0..t.len()).collect();
+    order.sort_by(|&a, &b| t[a].total_cmp(&t[b]));
+    *t = order.iter().map(|&i| t[i]).collect();
+    *f = order.iter().map(|&i| f[i]).collect();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

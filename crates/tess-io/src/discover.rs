@@ -109,6 +109,12 @@ fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<Error>) {
                 files.push(e.into_path())
             }
             Ok(_) => {}
+            // A light-curve name that cannot be followed (a dangling or looping symbolic link)
+            // is an input like any other: reading it fails with the reason, and a caller that
+            // lists failures per file lists it.
+            Err(e) if e.path().is_some_and(is_light_curve_name) && e.depth() > 0 => {
+                files.push(e.path().unwrap_or(dir).to_path_buf())
+            }
             Err(e) => {
                 let path = e.path().unwrap_or(dir).to_path_buf();
                 let source = e

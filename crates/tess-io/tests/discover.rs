@@ -117,3 +117,24 @@ fn mixed_inputs_keep_order_and_drop_duplicates() {
         }
     }
 }
+
+/// Dangling and looping symbolic links with light-curve names are inputs (their reading fails
+/// with the reason, so a run lists them per file), not folder errors that only reach stderr.
+#[cfg(unix)]
+#[test]
+fn unfollowable_links_are_inputs_whose_reading_fails() {
+    use std::os::unix::fs::symlink;
+    let root = tree();
+    let dir = root.path().join("s004");
+    symlink(dir.join("missing.fits"), dir.join("dangling_lc.fits")).unwrap();
+    symlink(dir.join("loop_b.fits"), dir.join("loop_a.fits")).unwrap();
+    symlink(dir.join("loop_a.fits"), dir.join("loop_b.fits")).unwrap();
+    let found = tess_io::collect_inputs(&[root.path()]);
+    assert!(found.errors.is_empty(), "{:?}", found.errors);
+    for name in ["dangling_lc.fits", "loop_a.fits", "loop_b.fits"] {
+        let path = dir.join(name);
+        assert!(found.files.contains(&path), "{name} in {:?}", found.files);
+        let err = tess_io::read(&path).unwrap_err();
+        assert_eq!(err.path(), path);
+    }
+}

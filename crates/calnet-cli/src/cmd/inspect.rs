@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use lc_prep::segment::{split_at_gaps, REFERENCE_GAP_DAYS};
+use lc_prep::segment::{sort_by_time, split_at_gaps, REFERENCE_GAP_DAYS};
 use tess_io::{self, FluxColumn, LightCurve, MaskReport, QualityMask};
 
 /// Arguments of `calnet inspect`.
@@ -103,10 +103,13 @@ fn inspect(path: &Path, args: &Args) -> Result<Record, tess_io::Error> {
 
 fn record(path: &Path, lc: &LightCurve, clean: &LightCurve, r: &MaskReport, args: &Args) -> Record {
     let m = &lc.meta;
-    let parts = split_at_gaps(&clean.time, REFERENCE_GAP_DAYS);
+    // Sorted first, as classify and features do: shuffled rows give the same segments.
+    let (mut time, mut flux) = (clean.time.clone(), clean.flux.clone());
+    sort_by_time(&mut time, &mut flux);
+    let parts = split_at_gaps(&time, REFERENCE_GAP_DAYS);
     let segment_days = parts
         .iter()
-        .map(|p| clean.time[p.end - 1] - clean.time[p.start])
+        .map(|p| time[p.end - 1] - time[p.start])
         .collect();
     Record {
         file: path.display().to_string(),
