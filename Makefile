@@ -2,7 +2,7 @@
 # quick when everything is already there.
 CARGO ?= cargo
 
-.PHONY: demo test setup lint downstream
+.PHONY: demo test setup lint downstream python
 
 setup:
 	@bash scripts/setup.sh
@@ -19,6 +19,16 @@ test: setup
 	$(CARGO) test --workspace --all-targets --all-features
 	$(CARGO) test --workspace --doc --all-features
 	$(MAKE) downstream
+	$(MAKE) python
+
+# The Python package (python/, its own cargo workspace): built and installed into .venv (cargo
+# rebuilds nothing when python/target/ is current), then its pytest suite, which compares with
+# the `calnet` binary the tests above built.
+VENV_BIN = $(CURDIR)/.venv/bin
+python: setup
+	$(CARGO) build -p calnet-cli
+	PATH="$(VENV_BIN):$$PATH" $(VENV_BIN)/python -m pip install --quiet --no-build-isolation ./python
+	$(VENV_BIN)/python -m pytest -q python/tests
 
 # examples/downstream: a crate outside the workspace that uses tess-io, gls and lc-prep with
 # default features; it must run, and pull in no libtorch, OpenBLAS or plotting.
