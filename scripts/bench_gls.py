@@ -10,7 +10,9 @@ missing, then measures, on one thread each (OMP/MKL threads 1, nthreads=1):
     on a non-regular grid);
   - a finufft type-3 transform computing the same sums (eps 1e-12);
   - nifty-ls on a 1e5-point regular grid (and 1000 points);
-  - `gls` (cargo run --release -p gls-periodogram --example gls_bench), same data.
+  - `gls` (cargo run --release -p gls-periodogram --example gls_bench), same data;
+  - `calnet.gls` from Python (the package in python/, when installed), on CALNet's grid and on
+    nifty-ls's regular grids (np.linspace, recognised as regular), method auto.
 Prints the median seconds per periodogram and a Markdown table for docs/performance.md.
 """
 import os
@@ -128,11 +130,23 @@ def main():
     omega = 2 * np.pi * freq
     rows.append(("finufft type-3 (eps 1e-12)", 9400, 1000, "calnet",
                  median_time(lambda: finufft_sums(t, y, omega), reps)))
+    try:
+        import calnet
+    except ImportError:
+        calnet = None
+        print("calnet (python/) not installed: no calnet.gls rows")
+    if calnet is not None:
+        rows.append(("calnet.gls (Python)", 9400, 1000, "calnet",
+                     median_time(lambda: calnet.gls(t, y), reps)))
     for nf in [1000, 100_000]:
         fmax = 360.0
         df = fmax / nf
         rows.append(("nifty-ls", 9400, nf, "regular", median_time(
             lambda: nifty_ls.lombscargle(t, y, fmin=df, fmax=fmax, Nf=nf, nthreads=1), reps)))
+        if calnet is not None:
+            f = np.linspace(df, fmax, nf)
+            rows.append(("calnet.gls (Python)", 9400, nf, "regular",
+                         median_time(lambda: calnet.gls(t, y, frequency=f), reps)))
     cmd = ["cargo", "run", "--release", "-q", "-p", "gls-periodogram", "--example", "gls_bench", "--"]
     if quick:
         cmd.append("--quick")
