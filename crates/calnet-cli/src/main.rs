@@ -2,7 +2,7 @@
 //!
 //! Exit codes: 0 success; 1 some inputs failed (the others were processed); 2 usage or fatal error.
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// `println!` for reports on standard output that a closed pipe (`calnet ... | head`) does not
 /// turn into a panic: the outputs are files already written, so the report is dropped quietly.
@@ -70,6 +70,28 @@ enum Command {
     Simulate(cmd::simulate::Args),
     /// Inject a simulated eclipsing binary into a real light curve, with its truth row.
     Inject(cmd::inject::Args),
+    /// Print a shell completion script: `calnet completions bash > /etc/bash_completion.d/calnet`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `calnet man > calnet.1`.
+    Man,
+}
+
+/// Writes a generated text (completions, man page) to standard output; a closed pipe is not
+/// an error.
+fn print_generated(
+    write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>,
+) -> anyhow::Result<std::process::ExitCode> {
+    use std::io::Write;
+    let mut buf = Vec::new();
+    write(&mut buf)?;
+    match std::io::stdout().lock().write_all(&buf) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(std::process::ExitCode::SUCCESS),
+    }
 }
 
 fn main() -> std::process::ExitCode {
@@ -86,6 +108,11 @@ fn main() -> std::process::ExitCode {
         Command::Merge(args) => cmd::merge::run(args),
         Command::Simulate(args) => cmd::simulate::run(args),
         Command::Inject(args) => cmd::inject::run(args),
+        Command::Completions { shell } => print_generated(|buf| {
+            clap_complete::generate(shell, &mut Cli::command(), "calnet", buf);
+            Ok(())
+        }),
+        Command::Man => print_generated(|buf| clap_mangen::Man::new(Cli::command()).render(buf)),
     };
     match result {
         Ok(code) => code,
