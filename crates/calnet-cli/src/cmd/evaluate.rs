@@ -36,8 +36,8 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     pub cache: Option<PathBuf>,
     /// Feature mode: reference or robust (as the weights were trained).
-    #[arg(long, value_name = "M", default_value = "reference")]
-    pub mode: String,
+    #[arg(long, value_name = "MODE", default_value = "reference", value_parser = super::parse::mode())]
+    pub mode: lc_prep::Mode,
     /// libtorch threads [default: libtorch's choice].
     #[arg(long, value_name = "N")]
     pub threads: Option<i32>,
@@ -68,7 +68,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let device = args.device.resolve()?;
     let (vs, net) = ct::new_calnet(device, 0);
     calnet_model::load_into(&vs, &args.weights, &STATE_DICT_KEYS)?;
-    let data = load_data(&args.inputs, args.cache.as_deref(), &args.mode)?;
+    let data = load_data(&args.inputs, args.cache.as_deref(), args.mode)?;
     let ev = ct::evaluate(&net, &data, device, args.batch)?;
     say!("{}", line("segments", &ev.segment));
     say!("{}", line("files", &ev.file));

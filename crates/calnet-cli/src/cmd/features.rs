@@ -32,7 +32,7 @@ pub struct Args {
     #[arg(long, value_name = "FORMAT", default_value = "reference-csv")]
     pub format: Format,
     /// reference (bit-exact with the reference CALNet) or robust (real outlier removal).
-    #[arg(long, value_name = "MODE", default_value = "reference")]
+    #[arg(long, value_name = "MODE", default_value = "reference", value_parser = super::parse::mode())]
     pub mode: Mode,
     /// Which QUALITY flags drop a cadence: reference (QUALITY == 0, as CALNet), default, hard,
     /// hardest (lightkurve's presets), none, or an integer bitmask.

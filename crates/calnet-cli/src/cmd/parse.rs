@@ -51,6 +51,13 @@ fn count(s: &str, max: usize, what: &str) -> Result<usize, String> {
     Ok(v as usize)
 }
 
+/// `--mode` of features, train and evaluate: the feature mode, its values listed in `--help`.
+pub fn mode() -> impl clap::builder::TypedValueParser<Value = lc_prep::Mode> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(["reference", "robust"])
+        .try_map(|s| s.parse::<lc_prep::Mode>().map_err(|e| e.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -103,8 +103,8 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     pub cache: Option<PathBuf>,
     /// Feature mode: reference (FITPACK-exact, as the published model) or robust.
-    #[arg(long, value_name = "M", default_value = "reference")]
-    pub mode: String,
+    #[arg(long, value_name = "MODE", default_value = "reference", value_parser = super::parse::mode())]
+    pub mode: lc_prep::Mode,
     /// libtorch threads [default: libtorch's choice].
     #[arg(long, value_name = "N")]
     pub threads: Option<i32>,
@@ -137,12 +137,7 @@ pub(crate) fn bar(len: u64, what: &str) -> ProgressBar {
     b
 }
 
-pub(crate) fn extractor(mode: &str) -> anyhow::Result<lc_prep::FeatureExtractor> {
-    let mode = match mode {
-        "reference" => lc_prep::Mode::Reference,
-        "robust" => lc_prep::Mode::Robust,
-        other => bail!("--mode {other}: expected reference or robust"),
-    };
+pub(crate) fn extractor(mode: lc_prep::Mode) -> anyhow::Result<lc_prep::FeatureExtractor> {
     let config = lc_prep::FeatureConfig {
         mode,
         ..lc_prep::FeatureConfig::reference()
@@ -154,7 +149,7 @@ pub(crate) fn extractor(mode: &str) -> anyhow::Result<lc_prep::FeatureExtractor>
 pub(crate) fn load_data(
     inputs: &DataArgs,
     cache: Option<&Path>,
-    mode: &str,
+    mode: lc_prep::Mode,
 ) -> anyhow::Result<Dataset> {
     let DataArgs {
         data,
@@ -237,7 +232,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .cache
         .clone()
         .unwrap_or_else(|| args.out.join("feature-cache"));
-    let data = load_data(&args.inputs, Some(&cache), &args.mode)?;
+    let data = load_data(&args.inputs, Some(&cache), args.mode)?;
     let config = TrainConfig {
         epochs: args.epochs,
         batch_size: args.batch,
