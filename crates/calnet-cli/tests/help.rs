@@ -18,11 +18,21 @@ fn completions_and_man_page_list_the_subcommands() {
     assert!(zsh.starts_with("#compdef calnet"));
     let man = stdout(&["man"]);
     assert!(man.contains(".TH calnet"), "not a man page");
-    for sub in ["inspect", "features", "classify", "merge", "simulate", "train", "evaluate"] {
+    for sub in [
+        "inspect", "features", "classify", "merge", "simulate", "train", "evaluate",
+    ] {
         let here = !matches!(sub, "train" | "evaluate") || cfg!(feature = "torch");
-        assert_eq!(bash.contains(&format!("calnet,{sub})")), here, "bash: {sub}");
+        assert_eq!(
+            bash.contains(&format!("calnet,{sub})")),
+            here,
+            "bash: {sub}"
+        );
         assert_eq!(zsh.contains(&format!("'{sub}:")), here, "zsh: {sub}");
-        assert_eq!(man.contains(&format!("calnet\\-{sub}(1)")), here, "man: {sub}");
+        assert_eq!(
+            man.contains(&format!("calnet\\-{sub}(1)")),
+            here,
+            "man: {sub}"
+        );
     }
     let bad = calnet(["completions", "tcsh"]);
     assert_eq!(bad.status.code(), Some(2));
