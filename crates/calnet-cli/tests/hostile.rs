@@ -412,6 +412,19 @@ fn out_of_range_arguments_are_usage_errors() {
         assert_eq!(run(&a).status.code(), Some(2), "{args:?}");
     }
     assert!(!out.exists());
+    // An error names its file once (it read `calnet: W: W: ...: W: ...`).
+    let missing = tmp.path().join("no-such-weights.pth");
+    let o = run(&[
+        "classify",
+        s(&file),
+        "--weights",
+        s(&missing),
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(stderr.matches(s(&missing)).count(), 1, "{stderr}");
 }
 
 /// Two runs into one folder: the second is refused at once (the lock), the first completes;

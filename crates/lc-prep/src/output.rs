@@ -475,6 +475,43 @@ fn csv_err(path: &Path, e: csv::Error) -> Error {
 mod tests {
     use super::*;
 
+    /// The files were truncated when a run started, so a killed run left partial CSVs that
+    /// `classify --features` then read: now a run that does not finish leaves the previous
+    /// outputs whole, and no temporary file.
+    #[test]
+    fn an_unfinished_run_leaves_the_previous_outputs_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = FeatureWriter::create(dir.path(), Format::ReferenceCsv, 4).unwrap();
+        w.write_failure("old.fits", "the first run's").unwrap();
+        w.finish().unwrap();
+        let before = std::fs::read(dir.path().join("failures.csv")).unwrap();
+        {
+            let mut w = FeatureWriter::create(dir.path(), Format::ReferenceCsv, 4).unwrap();
+            w.write_failure("new.fits", "a run killed before it finished")
+                .unwrap();
+            // Dropped without `finish`: an error or a kill on the way.
+        }
+        assert_eq!(
+            std::fs::read(dir.path().join("failures.csv")).unwrap(),
+            before
+        );
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "failures.csv",
+                "gls.csv",
+                "lc.csv",
+                "segments.csv",
+                "skipped.csv"
+            ]
+        );
+    }
+
     fn pair(lc: &str, gls: &str) -> (tempfile::TempDir, FeatureCsvReader) {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("lc.csv"), lc).unwrap();
