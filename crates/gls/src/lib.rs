@@ -66,6 +66,12 @@ pub const MAX_GRID_POINTS: usize = 1 << 24;
 /// [`Method::Auto`] picks the direct kernel beyond it, an explicit [`Method::Fast`] is refused.
 pub const MAX_FFT_LEN: usize = 1 << 26;
 
+/// Most frequencies the fast kernel plans for (1,048,576: its plan holds four interpolation
+/// targets of 144 bytes per frequency, 600 MB here); [`Method::Auto`] picks the direct kernel
+/// beyond it, an explicit [`Method::Fast`] is refused. Found by the `gls_grid` fuzz target: a
+/// grid of 14 million points had the fast kernel plan 8 GB.
+pub const MAX_FAST_GRID: usize = 1 << 20;
+
 /// Largest phase `ω (t - t_mid)` any kernel accepts, in radians: beyond it an f64 phase keeps
 /// less than about 0.1 radian of precision and every power would be noise.
 pub const MAX_PHASE: f64 = 1e15;
@@ -152,7 +158,7 @@ impl<'a> Periodogram<'a> {
         let method = self
             .method
             .resolve(self.t.len(), omega.len(), omega_max, prep.span);
-        kernel::check_size(method, omega_max, prep.span)?;
+        kernel::check_size(method, omega.len(), omega_max, prep.span)?;
         let sums = kernel::sums(&prep, grid, method, self.tolerance);
         let n = self.t.len();
         let power = sums

@@ -355,6 +355,13 @@ fn absurd_sizes_are_refused_by_every_kernel() {
             _ => assert!(p.compute(&grid).is_ok(), "{method:?}"),
         }
     }
+    // A grid the fast kernel would need gigabytes to plan for (found by fuzzing: 14 million
+    // points): refused for Fast, Direct for Auto.
+    let (t, y, _) = random_lc(7, 8, 2000.0, 27.0);
+    let grid = FrequencyGrid::regular(0.1, 0.2, gls::MAX_FAST_GRID + 1).unwrap();
+    let p = Periodogram::new(&t, &y).unwrap();
+    assert!(too_large(p.clone().method(Method::Fast).compute(&grid)));
+    assert_eq!(p.compute(&grid).unwrap().method, Method::Direct);
     // A grid too large to hold is refused before it is allocated.
     for n in [gls::MAX_GRID_POINTS + 1, 100_000_000_000, usize::MAX] {
         assert!(matches!(

@@ -56,7 +56,7 @@ impl Method {
         let direct = 1.7 * n as f64 * m as f64;
         let nfft = fast::fft_size_estimate(span, omega_max);
         let fast = 20_000.0 + 30.0 * n as f64 + 100.0 * m as f64 + 0.3 * nfft * nfft.log2();
-        if direct <= fast || nfft > crate::MAX_FFT_LEN as f64 {
+        if direct <= fast || nfft > crate::MAX_FFT_LEN as f64 || m > crate::MAX_FAST_GRID {
             Method::Direct
         } else {
             Method::Fast
@@ -67,9 +67,15 @@ impl Method {
 /// The one guard every kernel runs behind, called by the front door once `Auto` is resolved:
 /// refuses problems whose phases `ω t` carry no precision (every kernel would return noise) and,
 /// for the fast kernel, FFTs longer than [`crate::MAX_FFT_LEN`] (whose length grows with
-/// `span × ω_max` and would otherwise exhaust memory or overflow). Grid sizes are bounded
+/// `span × ω_max` and would otherwise exhaust memory or overflow) and grids longer than
+/// [`crate::MAX_FAST_GRID`] (its plan holds 4 interpolation targets per frequency). Grid sizes are bounded
 /// where grids are made ([`crate::MAX_GRID_POINTS`]).
-pub(crate) fn check_size(method: Method, omega_max: f64, span: f64) -> Result<(), GlsError> {
+pub(crate) fn check_size(
+    method: Method,
+    m: usize,
+    omega_max: f64,
+    span: f64,
+) -> Result<(), GlsError> {
     // Half the span, centred times: the largest phase is ω_max span / 2.
     let phase = omega_max * 0.5 * span;
     if phase.is_nan() || phase > crate::MAX_PHASE {
@@ -79,6 +85,15 @@ pub(crate) fn check_size(method: Method, omega_max: f64, span: f64) -> Result<()
                  {:.0e} radians have no precision in f64",
                 omega_max * span / (2.0 * std::f64::consts::PI),
                 crate::MAX_PHASE
+            ),
+        });
+    }
+    if method == Method::Fast && m > crate::MAX_FAST_GRID {
+        return Err(GlsError::TooLarge {
+            reason: format!(
+                "the fast kernel plans 4 interpolation targets of 144 bytes per frequency: {m} \
+                 frequencies (limit {}); use the direct kernel",
+                crate::MAX_FAST_GRID
             ),
         });
     }
