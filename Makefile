@@ -47,4 +47,10 @@ lint: setup
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --workspace --all-features
 	command -v cargo-machete >/dev/null || $(CARGO) install --locked cargo-machete
 	cargo-machete
+	# cargo treats the packed crates as registry crates, which never change for a version: it
+	# reuses their unpacked sources (CARGO_HOME/registry/src/-HASH/NAME-0.1.0) and their build
+	# artifacts on the next run even when the sources changed, so a second `make lint` would
+	# verify against stale copies: clear both.
+	rm -rf $${CARGO_HOME:-$$HOME/.cargo}/registry/src/-*/
+	$(CARGO) clean $(foreach p,$(PACKAGES),-p $(p))
 	$(CARGO) package --workspace
