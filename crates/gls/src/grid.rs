@@ -219,6 +219,12 @@ fn check_values(what: &'static str, v: &[f64]) -> Result<(), GlsError> {
         if value <= 0.0 {
             return Err(GlsError::NonPositiveFrequency { what, index, value });
         }
+        // A subnormal frequency's period (and a subnormal period's frequency) overflows.
+        if !value.is_normal() || !(1.0 / value).is_finite() {
+            return Err(GlsError::InvalidGrid {
+                reason: format!("{what}[{index}] = {value:e}: its reciprocal is not finite"),
+            });
+        }
     }
     Ok(())
 }

@@ -362,6 +362,10 @@ fn absurd_sizes_are_refused_by_every_kernel() {
     let p = Periodogram::new(&t, &y).unwrap();
     assert!(too_large(p.clone().method(Method::Fast).compute(&grid)));
     assert_eq!(p.compute(&grid).unwrap().method, Method::Direct);
+    // Subnormal bounds (found by fuzzing: an i64 overflow in the fast kernel's target index):
+    // a frequency whose period overflows makes no grid.
+    assert!(FrequencyGrid::regular(5e-323, 1.0, 10).is_err());
+    assert!(FrequencyGrid::from_periods(vec![1e-320]).is_err());
     // A grid too large to hold is refused before it is allocated.
     for n in [gls::MAX_GRID_POINTS + 1, 100_000_000_000, usize::MAX] {
         assert!(matches!(
