@@ -129,7 +129,7 @@ impl FeatureCache {
     /// failure (unreadable light curve), which is not cached.
     ///
     /// ```no_run
-    /// use calnet_train::{FeatureCache, lc_prep};
+    /// use calnet_train::FeatureCache;
     /// let extractor = lc_prep::FeatureExtractor::new(lc_prep::FeatureConfig::reference())?;
     /// let cache = FeatureCache::new("features-cache");
     /// let (features, _) = cache.get_or_compute("a.fits".as_ref(), &extractor)?.unwrap();

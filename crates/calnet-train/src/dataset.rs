@@ -204,7 +204,7 @@ impl Dataset {
     /// parallel. Fails only when the cache cannot be written; every bad input is reported.
     ///
     /// ```no_run
-    /// use calnet_train::{Dataset, FeatureCache, Labels, lc_prep};
+    /// use calnet_train::{Dataset, FeatureCache, Labels};
     /// let labels = Labels::read("sim/labels.csv".as_ref())?;
     /// let extractor = lc_prep::FeatureExtractor::new(lc_prep::FeatureConfig::reference())?;
     /// let cache = FeatureCache::new("sim/cache");

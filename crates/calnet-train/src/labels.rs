@@ -44,7 +44,7 @@ impl Labels {
     /// let path = dir.path().join("labels.csv");
     /// std::fs::write(&path, "file,tic,label\na.fits,1,1\nb.fits,2,0\n").unwrap();
     /// let labels = calnet_train::Labels::read(&path).unwrap();
-    /// assert_eq!(labels.lookup("/data/a.fits".as_ref(), 1), Some(1));
+    /// assert_eq!(labels.lookup("/data/a.fits".as_ref(), Some(1)), Some(1));
     /// ```
     pub fn read(path: &Path) -> Result<Self> {
         let bad = |line: u64, reason: String| TrainError::Csv {
