@@ -32,7 +32,9 @@ fn run(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
     let (clean, report) = lc.apply_quality(QualityMask::Reference);
     println!(
         "TIC {} sector {:?} ({:?}): {} rows, {} kept by QUALITY == 0",
-        lc.meta.tic.map_or_else(|| "unknown".to_owned(), |t| t.to_string()),
+        lc.meta
+            .tic
+            .map_or_else(|| "unknown".to_owned(), |t| t.to_string()),
         lc.meta.sector,
         lc.meta.product,
         report.rows,
