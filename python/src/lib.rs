@@ -205,16 +205,7 @@ fn from_arrays(
             )));
         }
     }
-    let finite: Vec<f64> = time.iter().copied().filter(|t| t.is_finite()).collect();
-    let mut steps: Vec<f64> = finite
-        .windows(2)
-        .map(|w| w[1] - w[0])
-        .filter(|d| *d > 0.0)
-        .collect();
-    steps.sort_by(f64::total_cmp);
-    let cadence_s = steps
-        .get(steps.len() / 2)
-        .map_or(f64::NAN, |d| (d * 86_400.0).round());
+    let cadence_s = tess_io::median_cadence_s(&time).unwrap_or(f64::NAN);
     let meta = tess_io::Metadata {
         tic,
         sector,

@@ -48,8 +48,8 @@ pub use error::Error;
 pub use layout::MAX_FILE_BYTES;
 pub use quality::{flags, MaskReport, ParseQualityMaskError, QualityMask};
 pub use read::{
-    detect_product, parse_tic, read, read_metadata, FluxColumn, ParseFluxColumnError, ProductHints,
-    ReadOptions, BTJD_ZERO, TIC_KEYWORDS,
+    detect_product, median_cadence_s, parse_tic, read, read_metadata, FluxColumn,
+    ParseFluxColumnError, ProductHints, ReadOptions, BTJD_ZERO, TIC_KEYWORDS,
 };
 pub use write::{write_spoc, APERTURE_SIDE};
 

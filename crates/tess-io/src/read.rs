@@ -175,7 +175,7 @@ pub fn read_metadata(path: impl AsRef<Path>) -> Result<Metadata, Error> {
         let rows = table_rows(&table);
         let mut time: Vec<f64> = Vec::with_capacity(rows);
         col.read(&mut f, &table, &time_name, &(0..rows), &mut time)?;
-        meta.cadence_s = median_cadence_s(&time, path)?;
+        meta.cadence_s = cadence_from_times(&time, path)?;
     }
     Ok(meta)
 }
@@ -336,7 +336,7 @@ fn read_with(path: &Path, opts: &ReadOptions) -> Result<LightCurve, Error> {
         time.iter_mut().for_each(|t| *t += time_offset);
     }
     if meta.cadence_s.is_nan() {
-        meta.cadence_s = median_cadence_s(&time, path)?;
+        meta.cadence_s = cadence_from_times(&time, path)?;
     }
 
     if !flux.iter().any(|v| v.is_finite()) {
@@ -436,10 +436,17 @@ impl QualitySource {
     }
 }
 
-/// The cadence in seconds from the median spacing of finite, increasing times, rounded to a
-/// whole second (for products whose headers give none; every TESS cadence is a whole number of
-/// seconds, and barycentric times stray from it by milliseconds).
-fn median_cadence_s(time: &[f64], path: &Path) -> Result<f64, Error> {
+/// The cadence in seconds from the median spacing of finite, increasing times (days), rounded
+/// to a whole second: every TESS cadence is a whole number of seconds, and barycentric times
+/// stray from it by milliseconds. `None` when fewer than two increasing finite times exist.
+/// Used for products whose headers give no cadence.
+///
+/// ```
+/// let t: Vec<f64> = (0..100).map(|i| 1000.0 + i as f64 * 120.0 / 86_400.0).collect();
+/// assert_eq!(tess_io::median_cadence_s(&t), Some(120.0));
+/// assert_eq!(tess_io::median_cadence_s(&[1.0]), None);
+/// ```
+pub fn median_cadence_s(time: &[f64]) -> Option<f64> {
     let t: Vec<f64> = time.iter().copied().filter(|t| t.is_finite()).collect();
     let mut steps: Vec<f64> = t
         .windows(2)
@@ -447,16 +454,20 @@ fn median_cadence_s(time: &[f64], path: &Path) -> Result<f64, Error> {
         .filter(|d| *d > 0.0)
         .collect();
     if steps.is_empty() {
-        return Err(Error::Header {
-            path: path.to_path_buf(),
-            key: "TIMEDEL".to_owned(),
-            reason: "missing, and TIME has fewer than two increasing values to measure the cadence"
-                .to_owned(),
-        });
+        return None;
     }
     steps.sort_by(f64::total_cmp);
-    let median = steps[steps.len() / 2];
-    Ok((median * 86_400.0).round())
+    Some((steps[steps.len() / 2] * 86_400.0).round())
+}
+
+/// [`median_cadence_s`] for a file that names no cadence: an error naming the file without one.
+fn cadence_from_times(time: &[f64], path: &Path) -> Result<f64, Error> {
+    median_cadence_s(time).ok_or_else(|| Error::Header {
+        path: path.to_path_buf(),
+        key: "TIMEDEL".to_owned(),
+        reason: "missing, and TIME has fewer than two increasing values to measure the cadence"
+            .to_owned(),
+    })
 }
 
 /// Opens a file read-only, sorting cfitsio's failures into the errors users need to tell apart,
