@@ -18,16 +18,3 @@ pub fn calnet<S: AsRef<OsStr>>(args: impl IntoIterator<Item = S>) -> Output {
         .output()
         .expect("running calnet")
 }
-
-/// Random weights, the same in every test (seeded), written as safetensors into `dir`.
-/// Speed and robustness tests need a network, not a trained one.
-#[cfg(feature = "torch")]
-pub fn random_weights(dir: &std::path::Path) -> std::path::PathBuf {
-    use calnet_model::{tch, CalNet};
-    tch::manual_seed(7);
-    let vs = tch::nn::VarStore::new(tch::Device::Cpu);
-    let _net = CalNet::new(&vs.root());
-    let path = dir.join("random.safetensors");
-    calnet_model::save_safetensors(&vs, &path).unwrap();
-    path
-}
