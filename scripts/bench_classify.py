@@ -6,7 +6,7 @@
 
 1. Simulates `--files` SPOC 2-minute light curves with `calnet simulate` (EBs and look-alikes,
    about two segments each) into a temporary folder.
-2. Rust: `calnet classify DIR --jobs T --threads T --device cpu --plots none` with random
+2. Rust: `calnet classify DIR --threads T --device cpu --plots none` with random
    weights (speed does not depend on the weights' values); segments/s = segments / wall time,
    start-up and output writing included.
 3. Python reference, on the first `--ref-files` of the same files: astropy read, QUALITY == 0 and
@@ -171,7 +171,7 @@ def main():
 
         # Rust, whole path.
         cmd = [args.calnet, "classify", sim, "--weights", weights, "--out", os.path.join(tmp, "out"),
-               "--device", "cpu", "--jobs", T, "--threads", T, "--plots", "none"]
+               "--device", "cpu", "--threads", T, "--plots", "none"]
         wall, cpu, rss, out = run_timed(cmd)
         rust_segments = int(re.search(r"(\d+) segments", out).group(1))
         # With a sheet for every file, for the cost of drawing.
@@ -228,7 +228,7 @@ def main():
                     os.link(src, os.path.join(many, f"{i:06d}-{os.path.basename(src)}"))
                 w, _, rss, out = run_timed([args.calnet, "classify", many, "--weights", weights,
                                             "--out", os.path.join(tmp, f"out-{n}"), "--device", "cpu",
-                                            "--jobs", T, "--threads", T, "--plots", "none"])
+                                            "--threads", T, "--plots", "none"])
                 segs = int(re.search(r"(\d+) segments", out).group(1))
                 print(f"| {n} | {segs} | {w:.0f} | {rss:.0f} |")
 

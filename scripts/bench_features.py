@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Features speed: the reference's Python steps against `calnet features`, same files, same run.
 
-Usage: bench_features.py [--calnet target/release/calnet] [--jobs 2] [--repeat 3] [FILES...]
+Usage: bench_features.py [--calnet target/release/calnet] [--threads 2] [--repeat 3] [FILES...]
 
 The Python side is the reference pipeline as REFERENCE.md states it (astropy read, QUALITY == 0
 and NaN cut, 0.75-d split, P99 clip, three InterpolatedUnivariateSpline rounds with the robust
@@ -68,13 +68,13 @@ def child_cpu():
     return r.ru_utime + r.ru_stime
 
 
-def rust(calnet, files, jobs, repeat):
+def rust(calnet, files, threads, repeat):
     best = best_cpu = None
     for _ in range(repeat):
         with tempfile.TemporaryDirectory() as out:
             a = time.perf_counter()
             c0 = child_cpu()
-            p = subprocess.run([calnet, "features", *files, "--out", out, "--jobs", str(jobs)],
+            p = subprocess.run([calnet, "features", *files, "--out", out, "--threads", str(threads)],
                                capture_output=True, text=True)
             wall = time.perf_counter() - a
             cpu = child_cpu() - c0
@@ -89,7 +89,7 @@ def rust(calnet, files, jobs, repeat):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--calnet", default=os.path.join(ROOT, "target/release/calnet"))
-    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--copies", type=int, default=1,
                     help="list each file this many times for calnet (longer, steadier timing)")
@@ -113,8 +113,8 @@ def main():
                 link = os.path.join(tmp, f"{k}_{os.path.basename(f)}")
                 shutil.copyfile(f, link)
                 inputs.append(link)
-        rows, wall, cpu = rust(args.calnet, inputs, args.jobs, args.repeat)
-    print(f"calnet features --jobs {args.jobs}: {rows} segments in {wall:.3f} s = "
+        rows, wall, cpu = rust(args.calnet, inputs, args.threads, args.repeat)
+    print(f"calnet features --threads {args.threads}: {rows} segments in {wall:.3f} s = "
           f"{rows / wall:.1f} segments/s (best of {args.repeat}, process start included); "
           f"CPU {1e3 * cpu / rows:.1f} ms/segment")
     start = min(timed([args.calnet, "--version"]) for _ in range(3))

@@ -12,7 +12,7 @@ from conftest import CM_DRA, CW_ERI, HLSP
 def cli_features(calnet_bin, path, out, mode="reference"):
     subprocess.run(
         [calnet_bin, "features", str(path), "--out", str(out), "--format", "npy",
-         "--mode", mode, "--jobs", "1"],
+         "--mode", mode, "--threads", "1"],
         check=True, capture_output=True,
     )
     with open(out / "segments.csv") as f:

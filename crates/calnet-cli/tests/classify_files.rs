@@ -42,10 +42,8 @@ fn classify_args(inputs: &[&Path], weights: &Path, out: &Path, extra: &[&str]) -
         out.to_str().unwrap(),
         "--device",
         "cpu",
-        "--jobs",
-        "2",
         "--threads",
-        "1",
+        "2",
         "--batch",
         "4",
         "--threshold",
@@ -192,14 +190,14 @@ fn shards_merge_into_exactly_the_single_run() {
     let parts: Vec<PathBuf> = (1..=3)
         .map(|k| tmp.path().join(format!("part{k}")))
         .collect();
-    // Each shard with another batch size and thread counts: the native engine's p_eb depends
+    // Each shard with another batch size and thread count: the native engine's p_eb depends
     // on neither, so the parts still merge into the single run's bytes.
-    let knobs = [("3", "1", "2"), ("5", "2", "1"), ("64", "1", "1")];
+    let knobs = [("3", "1"), ("5", "3"), ("64", "1")];
     for (k, dir) in parts.iter().enumerate() {
         let shard = format!("{}/3", k + 1);
         let mut args = classify_args(&inputs, &w, dir, &["--shard", &shard]);
-        let (batch, jobs, threads) = knobs[k];
-        for (flag, value) in [("--batch", batch), ("--jobs", jobs), ("--threads", threads)] {
+        let (batch, threads) = knobs[k];
+        for (flag, value) in [("--batch", batch), ("--threads", threads)] {
             let at = args.iter().position(|a| a == flag).unwrap();
             args[at + 1] = value.to_string();
         }
@@ -272,18 +270,17 @@ fn a_broken_file_never_stops_the_run() {
 }
 
 #[test]
-fn outputs_do_not_depend_on_the_number_of_feature_threads() {
+fn outputs_do_not_depend_on_the_number_of_threads() {
     let tmp = tempfile::tempdir().unwrap();
     let w = weights(tmp.path());
     let inputs = [Path::new(FIXTURES)];
     let runs: Vec<BTreeMap<String, Vec<u8>>> = ["1", "3"]
         .iter()
-        .map(|jobs| {
-            let out = tmp.path().join(format!("jobs{jobs}"));
-            // --threads (libtorch) stays fixed by classify_args; only the readers change.
+        .map(|threads| {
+            let out = tmp.path().join(format!("threads{threads}"));
             let args: Vec<String> = classify_args(&inputs, &w, &out, &[])
                 .into_iter()
-                .map(|a| if a == "2" { jobs.to_string() } else { a })
+                .map(|a| if a == "2" { threads.to_string() } else { a })
                 .collect();
             let o = calnet(&args);
             assert!(o.status.success(), "{}", text(&o));

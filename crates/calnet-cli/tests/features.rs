@@ -1,6 +1,6 @@
 //! `calnet features` run as a real binary on the fixtures: the reference-csv rows equal the
 //! reference pipeline's golden inputs (`scripts/prep_golden.py`), the order does not depend on
-//! `--jobs`, a broken file is reported and the rest completes, `npy` holds the same values,
+//! `--threads`, a broken file is reported and the rest completes, `npy` holds the same values,
 //! and Python reads the CSV values back to the same float32.
 
 use std::path::{Path, PathBuf};
@@ -53,7 +53,7 @@ const CM_DRA: &str = "tess2020106103520-s0024-0000000199574208-0180-s_lc.fits";
 fn reference_csv_rows_equal_the_reference_pipeline() {
     let dir = tempfile::tempdir().unwrap();
     let out = calnet(
-        &[&fixture(CW_ERI_S4), &fixture(CM_DRA), "--jobs", "2"],
+        &[&fixture(CW_ERI_S4), &fixture(CM_DRA), "--threads", "2"],
         dir.path(),
     );
     assert!(
@@ -115,8 +115,8 @@ fn output_is_the_same_whatever_the_thread_count_and_broken_files_do_not_stop_the
     let lc_dir = root().join("fixtures/lc").display().to_string();
     let one = dir.path().join("one");
     let two = dir.path().join("two");
-    let a = calnet(&[broken.to_str().unwrap(), &lc_dir, "--jobs", "1"], &one);
-    let b = calnet(&[broken.to_str().unwrap(), &lc_dir, "--jobs", "2"], &two);
+    let a = calnet(&[broken.to_str().unwrap(), &lc_dir, "--threads", "1"], &one);
+    let b = calnet(&[broken.to_str().unwrap(), &lc_dir, "--threads", "2"], &two);
     for out in [&a, &b] {
         assert_eq!(
             out.status.code(),
@@ -136,7 +136,7 @@ fn output_is_the_same_whatever_the_thread_count_and_broken_files_do_not_stop_the
     ] {
         let x = std::fs::read(one.join(name)).unwrap();
         let y = std::fs::read(two.join(name)).unwrap();
-        assert!(x == y, "{name} differs between --jobs 1 and --jobs 2");
+        assert!(x == y, "{name} differs between --threads 1 and --threads 2");
     }
     let failures = std::fs::read_to_string(one.join("failures.csv")).unwrap();
     assert_eq!(failures.lines().count(), 2, "{failures}");

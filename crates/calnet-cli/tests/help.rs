@@ -38,3 +38,45 @@ fn completions_and_man_page_list_the_subcommands() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("possible values"));
 }
+
+/// `--threads` is one option with one meaning: every subcommand that computes shows the same
+/// help line for it, and none has a `--jobs` of its own (the old spelling is a hidden alias).
+#[test]
+fn threads_means_the_same_in_every_subcommand() {
+    let mut subs = vec!["features", "classify", "simulate"];
+    if cfg!(feature = "torch") {
+        subs.extend(["train", "evaluate"]);
+    }
+    let lines: Vec<String> = subs
+        .iter()
+        .map(|sub| {
+            let help = stdout(&[sub, "--help"]);
+            assert!(!help.contains("--jobs"), "{sub} --help lists --jobs");
+            let at = help
+                .find("--threads <N>")
+                .unwrap_or_else(|| panic!("{sub} --help has no --threads"));
+            // The option's help, up to the next option.
+            let rest = &help[at..];
+            let end = rest[2..].find("\n  -").map_or(rest.len(), |e| e + 2);
+            rest[..end].split_whitespace().collect::<Vec<_>>().join(" ")
+        })
+        .collect();
+    assert!(lines[0].contains("CPU threads of the run"), "{}", lines[0]);
+    for (sub, line) in subs.iter().zip(&lines) {
+        assert_eq!(line, &lines[0], "{sub}");
+    }
+    // The old spelling still runs (`features --jobs 1` parses; a missing input fails later).
+    let o = calnet([
+        "features",
+        "--jobs",
+        "1",
+        "--out",
+        "/nonexistent/x",
+        "/nonexistent/y",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("unexpected argument"), "{err}");
+    let o = calnet(["features", "--threads", "0", "--out", "x", "y"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("expected 1 to"));
+}

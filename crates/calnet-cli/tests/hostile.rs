@@ -255,12 +255,26 @@ fn every_command_survives_the_hostile_corpus() {
     // features: the good files' rows unchanged, the bad ones in failures.csv with a reason.
     let (f_good, f_mixed) = (tmp.path().join("f_good"), tmp.path().join("f_mixed"));
     assert_eq!(
-        run(&["features", s(&good_dir), "--out", s(&f_good), "--jobs", "2"])
-            .status
-            .code(),
+        run(&[
+            "features",
+            s(&good_dir),
+            "--out",
+            s(&f_good),
+            "--threads",
+            "2"
+        ])
+        .status
+        .code(),
         Some(0)
     );
-    let o = run(&["features", s(&mixed), "--out", s(&f_mixed), "--jobs", "2"]);
+    let o = run(&[
+        "features",
+        s(&mixed),
+        "--out",
+        s(&f_mixed),
+        "--threads",
+        "2",
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let want = rows_by_file(&f_good.join("segments.csv"));
     let got = rows_by_file(&f_mixed.join("segments.csv"));
@@ -331,8 +345,6 @@ fn every_command_survives_the_hostile_corpus() {
             s(&w),
             "--out",
             s(out),
-            "--jobs",
-            "2",
             "--batch",
             "4",
             "--threshold",

@@ -59,10 +59,6 @@ pub struct Args {
     /// A segment is an EB when p_eb > threshold (a probability in [0, 1]).
     #[arg(long, value_name = "P", default_value_t = 0.5, value_parser = super::parse::probability)]
     pub threshold: f32,
-    /// Threads reading light curves, computing features and, on the CPU, running the network
-    /// [default: all cores].
-    #[arg(long, value_name = "N", conflicts_with = "features")]
-    pub jobs: Option<usize>,
     /// Vetting sheets for: candidates, all or none.
     #[arg(
         long,
@@ -74,10 +70,8 @@ pub struct Args {
     /// Classify part K of N of the inputs (a job array); join the parts with `calnet merge`.
     #[arg(long, value_name = "K/N", conflicts_with = "features")]
     pub shard: Option<Shard>,
-    /// Threads of the network: with --features, the CPU engine's [default: all cores]; with
-    /// INPUT, only libtorch's (--device cuda) [default: --jobs].
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub threads: super::parse::Threads,
 }
 
 /// Runs `calnet classify`.
@@ -92,7 +86,7 @@ fn run_features(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     let options = ClassifierOptions {
         device: args.device,
         batch_size: args.batch,
-        threads: args.threads,
+        threads: args.threads.n,
     };
     let classifier = Classifier::load(&args.weights, options)?;
     let mut reader = FeatureCsvReader::open(dir)?.with_lengths(LC_LEN, GLS_LEN);

@@ -38,9 +38,8 @@ pub struct Args {
     /// Feature mode: reference or robust (as the weights were trained).
     #[arg(long, value_name = "MODE", default_value = "reference", value_parser = super::parse::mode())]
     pub mode: lc_prep::Mode,
-    /// libtorch threads [default: libtorch's choice].
-    #[arg(long, value_name = "N")]
-    pub threads: Option<i32>,
+    #[command(flatten)]
+    pub threads: super::parse::Threads,
 }
 
 fn line(what: &str, m: &Metrics) -> String {
@@ -62,9 +61,7 @@ fn line(what: &str, m: &Metrics) -> String {
 
 /// Runs `calnet evaluate`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    if let Some(n) = args.threads {
-        tch::set_num_threads(n);
-    }
+    args.threads.apply_globally()?;
     let device = args.device.resolve()?;
     let (vs, net) = ct::new_calnet(device, 0);
     calnet_model::load_into(&vs, &args.weights, &STATE_DICT_KEYS)?;

@@ -17,7 +17,7 @@ Writes DIR/lc.csv and DIR/gls.csv (reference-csv: one row per kept segment, the 
 the values, no header) or DIR/lc.npy and DIR/gls.npy (npy), plus DIR/segments.csv (file, tic, \
 sector, segment, t_start, t_end, n_points: the same rows in the same order), DIR/skipped.csv \
 (segments without inputs, and why) and DIR/failures.csv (file, reason). Rows follow the input \
-order (each folder sorted by path), then time, whatever --jobs.
+order (each folder sorted by path), then time, whatever --threads.
 
 Exit status: 0 if every file was processed, 1 if any input failed (the others are still \
 written), 2 for a usage or fatal error.")]
@@ -38,9 +38,8 @@ pub struct Args {
     /// hardest (lightkurve's presets), none, or an integer bitmask.
     #[arg(long, value_name = "MASK", default_value = "reference")]
     pub quality: QualityMask,
-    /// Worker threads (0: one per core).
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    pub jobs: usize,
+    #[command(flatten)]
+    pub threads: super::parse::Threads,
 }
 
 /// What one input file gave.
@@ -55,7 +54,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let extractor = FeatureExtractor::new(config)?;
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs)
+        .num_threads(args.threads.get())
         .build()?;
     let inputs = tess_io::collect_inputs(&args.inputs);
     let mut writer = FeatureWriter::create(&args.out, args.format, config.lc_len)?;

@@ -51,6 +51,49 @@ fn count(s: &str, max: usize, what: &str) -> Result<usize, String> {
     Ok(v as usize)
 }
 
+/// A thread count in `1..=1024` (`--threads`).
+pub fn threads(s: &str) -> Result<usize, String> {
+    count(s, 1024, "threads")
+}
+
+/// `--threads N`, one meaning in every subcommand that takes it: the CPU threads the command
+/// computes on (reading, features, simulation, and the network when it runs on the CPU,
+/// libtorch's threads included). `--jobs` is accepted as an older spelling.
+#[derive(clap::Args, Clone, Copy, Debug, Default)]
+pub struct Threads {
+    /// CPU threads of the run: reading, features, simulation and the network on the CPU
+    /// [default: all cores].
+    #[arg(
+        id = "threads",
+        long = "threads",
+        alias = "jobs",
+        value_name = "N",
+        value_parser = threads
+    )]
+    pub n: Option<usize>,
+}
+
+impl Threads {
+    /// The count, all cores when not given.
+    pub fn get(self) -> usize {
+        self.n
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    }
+
+    /// Sizes rayon's global pool (and, with the `torch` feature, libtorch's CPU threads) for
+    /// the commands that compute through them (`train`, `evaluate`).
+    #[cfg(feature = "torch")]
+    pub fn apply_globally(self) -> anyhow::Result<()> {
+        if let Some(n) = self.n {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build_global()?;
+            tch::set_num_threads(n as i32);
+        }
+        Ok(())
+    }
+}
+
 /// `--mode` of features, train and evaluate: the feature mode, its values listed in `--help`.
 pub fn mode() -> impl clap::builder::TypedValueParser<Value = lc_prep::Mode> {
     use clap::builder::TypedValueParser;
@@ -86,5 +129,9 @@ mod tests {
         assert_eq!(batch("8192"), Ok(8192));
         assert!(grid_points("100000000000").is_err());
         assert_eq!(grid_points("1000"), Ok(1000));
+        for bad in ["0", "-1", "2000", "x"] {
+            assert!(threads(bad).is_err(), "{bad}");
+        }
+        assert_eq!(threads("16"), Ok(16));
     }
 }

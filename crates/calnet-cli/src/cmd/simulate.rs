@@ -54,9 +54,8 @@ pub struct Args {
     /// 2000 valid cadences) holds a primary eclipse, so each segment shows its file's label.
     #[arg(long)]
     pub eclipse_every_segment: bool,
-    /// Worker threads [default: one per core].
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub threads: super::parse::Threads,
 }
 
 /// Runs `calnet simulate`.
@@ -71,7 +70,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
         blend_label: args.blend_label,
         tmag_range: (args.tmag_min, args.tmag_max),
-        threads: args.threads,
+        threads: args.threads.n,
         min_snr: args.min_snr,
         eclipse_every_segment: args.eclipse_every_segment,
     };

@@ -105,9 +105,8 @@ pub struct Args {
     /// Feature mode: reference (FITPACK-exact, as the published model) or robust.
     #[arg(long, value_name = "MODE", default_value = "reference", value_parser = super::parse::mode())]
     pub mode: lc_prep::Mode,
-    /// libtorch threads [default: libtorch's choice].
-    #[arg(long, value_name = "N")]
-    pub threads: Option<i32>,
+    #[command(flatten)]
+    pub threads: super::parse::Threads,
 }
 
 fn parse_pair<T: std::str::FromStr>(s: &str) -> Result<(T, T), String> {
@@ -224,9 +223,7 @@ pub(crate) fn load_data(
 
 /// Runs `calnet train`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    if let Some(n) = args.threads {
-        tch::set_num_threads(n);
-    }
+    args.threads.apply_globally()?;
     let device = args.device.resolve()?;
     let cache = args
         .cache

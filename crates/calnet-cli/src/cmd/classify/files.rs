@@ -30,10 +30,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     options.batch = args.batch;
     options.plots = args.plots;
     options.shard = args.shard;
-    options.threads = args.threads;
-    if let Some(jobs) = args.jobs {
-        options.jobs = jobs.max(1);
-    }
+    // One pool of --threads runs reading, features and the native engine; libtorch, when it
+    // runs the network, gets as many threads.
+    options.jobs = args.threads.get();
 
     let mut display = Display::new();
     let summary = pipeline::classify(&found.files, &options, &mut |event| display.event(event))?;
