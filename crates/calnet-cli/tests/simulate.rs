@@ -221,6 +221,39 @@ for name in sys.argv[2:]:
 }
 
 #[test]
+fn ffi_cadences_write_tess_spoc_files_that_tess_io_reads() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (cadence, product) in [
+        ("1800", "TESS-SPOC"),
+        ("600", "TESS-SPOC"),
+        ("200", "TESS-SPOC"),
+    ] {
+        let dir = tmp.path().join(cadence);
+        let d = dir.to_str().unwrap();
+        ok(&calnet([
+            "simulate",
+            "--n",
+            "2",
+            "--out",
+            d,
+            "--seed",
+            "3",
+            "--cadence",
+            cadence,
+        ]));
+        let rows: Vec<Truth> = lc_sim::read_labels(&dir.join("labels.csv")).unwrap();
+        for r in &rows {
+            assert!(r.file.ends_with("_ffi-lc.fits"), "{}", r.file);
+            assert_eq!(r.cadence_s.to_string(), cadence);
+            let lc = tess_io::read(dir.join(&r.file)).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(lc.meta.product.name(), product, "{}", r.file);
+            assert_eq!(lc.meta.cadence_s.to_string(), cadence, "{}", r.file);
+            assert_eq!(lc.meta.tic, Some(r.tic));
+        }
+    }
+}
+
+#[test]
 fn same_seed_gives_identical_bytes_whatever_the_threads() {
     let tmp = tempfile::tempdir().unwrap();
     let (a, b, c) = (
@@ -363,7 +396,11 @@ fn impossible_parameters_are_refused_with_a_reason() {
     }
     let o = calnet(["simulate", "--n", "1", "--out", out, "--cadence", "60"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("cadence"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("cadence") && err.contains("1800"),
+        "the possible values are listed: {err}"
+    );
     let o = calnet(["simulate", "--n", "1", "--out", out, "--classes", "quasar"]);
     assert_eq!(o.status.code(), Some(2));
 }

@@ -65,8 +65,8 @@ pub enum Error {
     #[error("class '{0}' cannot be injected: choose detached, semidetached, contact, ellipsoidal or blend")]
     NotInjectable(&'static str),
     /// A cadence TESS does not use.
-    #[error("cadence_s must be one of 20, 120, 200, 600, 1800 seconds, got {0}")]
-    InvalidCadence(f64),
+    #[error("the cadence must be one of 20, 120, 200, 600, 1800 seconds, got '{0}'")]
+    InvalidCadence(String),
     /// A light curve whose headers name no TIC: the truth row of an injection needs one.
     #[error("{file}: no TIC in the headers; an injected light curve's truth needs one")]
     NoTic {

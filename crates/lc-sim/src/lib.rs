@@ -14,9 +14,9 @@
 //! Equations, sources, distributions and limits: `docs/simulation.md`.
 //!
 //! ```
-//! use lc_sim::{simulate_one, Class, SimConfig};
+//! use lc_sim::{simulate_one, Cadence, Class, SimConfig};
 //! let cfg = SimConfig {
-//!     cadence_s: 1800.0,
+//!     cadence: Cadence::Ffi1800,
 //!     classes: vec![Class::Detached],
 //!     eb_fraction: 1.0,
 //!     ..Default::default()
@@ -52,5 +52,6 @@ pub use simulate::{
     class_counts, file_name, sim_tic, simulate_one, simulate_to_dir, Progress, SimConfig,
     Simulated, LABELS_FILE, MAX_PER_RUN, SEGMENT_GAP_DAYS, SEGMENT_MIN_POINTS, SIM_TIC_BASE,
 };
+pub use tess::Cadence;
 pub use truth::{read_labels, write_labels, Truth};
 pub use variables::{ContactBinary, Flare, Mode, Pulsator, RrLyrae, Spot, SpottedStar, Transit};

@@ -10,7 +10,7 @@ use tess_io::{LightCurve, Metadata};
 
 use crate::draw::{self, uniform, Class, Window};
 use crate::error::{check_range, Error, Result};
-use crate::tess::{self, NoiseModel, Observation};
+use crate::tess::{self, Cadence, NoiseModel, Observation};
 use crate::truth::{write_labels, Truth};
 
 /// First TIC identifier of the range reserved for simulated stars. Real TIC v8 identifiers
@@ -28,8 +28,8 @@ pub const LABELS_FILE: &str = "labels.csv";
 /// What to simulate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimConfig {
-    /// Cadence in seconds: 20, 120, 200, 600 or 1800.
-    pub cadence_s: f64,
+    /// Cadence (and with it the product, sectors and noise model).
+    pub cadence: Cadence,
     /// Fraction of light curves with label 1.
     pub eb_fraction: f64,
     /// Classes to draw from (each group, label 1 and label 0, by [`Class::weight`]).
@@ -66,7 +66,7 @@ pub const SEGMENT_MIN_POINTS: usize = 2000;
 impl Default for SimConfig {
     fn default() -> Self {
         Self {
-            cadence_s: 120.0,
+            cadence: Cadence::Spoc120,
             eb_fraction: 0.5,
             classes: Class::ALL.to_vec(),
             blend_label: 0,
@@ -79,10 +79,9 @@ impl Default for SimConfig {
 }
 
 impl SimConfig {
-    /// Checks the cadence, fraction, magnitudes and that both labels can be drawn when the
+    /// Checks the fraction, magnitudes and that both labels can be drawn when the
     /// fraction asks for them.
     pub fn validate(&self) -> Result<()> {
-        tess::check_cadence(self.cadence_s)?;
         check_range("eb_fraction", self.eb_fraction, 0.0, 1.0, "in [0, 1]")?;
         check_range("tmag_range.0", self.tmag_range.0, 4.0, 16.0, "in [4, 16]")?;
         check_range(
@@ -314,7 +313,7 @@ fn draw_visible<R: Rng>(
 /// whatever else runs.
 ///
 /// ```
-/// let cfg = lc_sim::SimConfig { cadence_s: 1800.0, ..Default::default() };
+/// let cfg = lc_sim::SimConfig { cadence: lc_sim::Cadence::Ffi1800, ..Default::default() };
 /// let a = lc_sim::simulate_one(&cfg, 42, 3).unwrap();
 /// let b = lc_sim::simulate_one(&cfg, 42, 3).unwrap();
 /// // NaN rows make `==` false; the debug text compares them too.
@@ -327,15 +326,15 @@ pub fn simulate_one(cfg: &SimConfig, seed: u64, index: u64) -> Result<Simulated>
     cfg.validate()?;
     let mut rng = stream(seed, index);
     let class = cfg.pick_class(&mut rng);
-    let (lo, hi) = tess::sectors_for_cadence(cfg.cadence_s);
+    let (lo, hi) = cfg.cadence.sectors();
     let sector = rng.random_range(lo..=hi);
-    let obs = tess::observe(&mut rng, sector, cfg.cadence_s);
+    let obs = tess::observe(&mut rng, sector, cfg.cadence);
     let finite = obs.time.iter().copied().filter(|t| t.is_finite());
     let w = Window {
         start: finite.clone().fold(f64::INFINITY, f64::min),
         end: finite.fold(f64::NEG_INFINITY, f64::max),
     };
-    let cadence_d = cfg.cadence_s / 86_400.0;
+    let cadence_d = cfg.cadence.seconds() / 86_400.0;
     let eclipsing = matches!(
         class,
         Class::Detached | Class::SemiDetached | Class::Blend | Class::Planet
@@ -360,7 +359,7 @@ pub fn simulate_one(cfg: &SimConfig, seed: u64, index: u64) -> Result<Simulated>
         attempt += 1;
         let (drawn, n_primary) = draw_visible(&mut rng, class, w, &obs, cadence_d, &segments)?;
         let tmag = draw_tmag(&mut rng, cfg.tmag_range);
-        let noise = NoiseModel::draw(&mut rng, tmag, cfg.cadence_s);
+        let noise = NoiseModel::draw(&mut rng, tmag, cfg.cadence);
         let signal = drawn.signal.integrate(&obs.time, cadence_d);
         let (amplitude, snr) = amplitude_and_snr(&signal, &valid, noise.white);
         if !snr_applies || snr >= cfg.min_snr || attempt >= MAX_SNR_ATTEMPTS {
@@ -370,7 +369,7 @@ pub fn simulate_one(cfg: &SimConfig, seed: u64, index: u64) -> Result<Simulated>
     let flux_e = tess::flux_from_tmag(tmag) * uniform(&mut rng, 0.93, 1.07);
     let (flux, flux_err) = noise.apply(&mut rng, &obs, &signal, flux_e);
     let tic = sim_tic(seed, index);
-    let file = file_name(index, sector, tic, cfg.cadence_s);
+    let file = file_name(index, sector, tic, cfg.cadence);
     let (teff, logg, radius) = drawn.star;
     let meta = Metadata {
         tic: Some(tic),
@@ -383,8 +382,8 @@ pub fn simulate_one(cfg: &SimConfig, seed: u64, index: u64) -> Result<Simulated>
         radius: Some(round_to(radius, 3)),
         ra: Some(uniform(&mut rng, 0.0, 360.0)),
         dec: Some(uniform(&mut rng, -1.0, 1.0).asin().to_degrees()),
-        product: tess::product_for_cadence(cfg.cadence_s),
-        cadence_s: cfg.cadence_s,
+        product: cfg.cadence.product(),
+        cadence_s: cfg.cadence.seconds(),
         file: file.clone(),
         path: None,
     };
@@ -397,7 +396,7 @@ pub fn simulate_one(cfg: &SimConfig, seed: u64, index: u64) -> Result<Simulated>
     truth.amplitude = amplitude;
     truth.snr = snr;
     truth.tmag = round_to(tmag, 3);
-    truth.cadence_s = cfg.cadence_s;
+    truth.cadence_s = cfg.cadence.seconds();
     truth.sigma_ppm = noise.white * 1e6;
     truth.seed = seed;
     truth.index = index;
@@ -428,10 +427,10 @@ fn round_to(x: f64, digits: i32) -> f64 {
 
 /// File name of a simulated light curve: `sim-{index:06}-s{sector:04}-{tic:016}_lc.fits`
 /// (`_fast-lc` for 20 s, `_ffi-lc` for full-frame cadences), sortable by index.
-pub fn file_name(index: u64, sector: u32, tic: u64, cadence_s: f64) -> String {
-    let kind = match cadence_s as u32 {
-        20 => "fast-lc",
-        120 => "lc",
+pub fn file_name(index: u64, sector: u32, tic: u64, cadence: Cadence) -> String {
+    let kind = match cadence {
+        Cadence::Fast20 => "fast-lc",
+        Cadence::Spoc120 => "lc",
         _ => "ffi-lc",
     };
     format!("sim-{index:06}-s{sector:04}-{tic:016}_{kind}.fits")
@@ -518,7 +517,7 @@ mod tests {
     #[test]
     fn eb_fraction_and_classes_are_respected() {
         let cfg = SimConfig {
-            cadence_s: 1800.0,
+            cadence: Cadence::Ffi1800,
             eb_fraction: 1.0,
             classes: vec![Class::Detached, Class::Planet],
             ..Default::default()
@@ -535,11 +534,10 @@ mod tests {
             ..cfg.clone()
         };
         assert!(matches!(bad.validate(), Err(Error::EmptyClassSet(_))));
-        let bad = SimConfig {
-            cadence_s: 60.0,
-            ..cfg
-        };
-        assert!(matches!(bad.validate(), Err(Error::InvalidCadence(_))));
+        assert!(matches!(
+            Cadence::from_seconds(60.0),
+            Err(Error::InvalidCadence(_))
+        ));
     }
 
     #[test]
@@ -616,7 +614,7 @@ mod tests {
             eclipse_every_segment: true,
             ..base.clone()
         };
-        let cadence_d = base.cadence_s / 86_400.0;
+        let cadence_d = base.cadence.seconds() / 86_400.0;
         let misses = |cfg: &SimConfig, i: u64| {
             let s = simulate_one(cfg, 21, i).unwrap();
             let (t0, p) = (s.truth.t0.unwrap(), s.truth.period_d.unwrap());

@@ -14,43 +14,109 @@ use tess_io::Product;
 
 use crate::error::{Error, Result};
 
-/// The cadences TESS has used, in seconds.
-pub const CADENCES_S: [f64; 5] = [20.0, 120.0, 200.0, 600.0, 1800.0];
+/// A cadence TESS has used, with the product it comes in and the sectors it existed in.
+///
+/// ```
+/// use lc_sim::tess::Cadence;
+/// let c: Cadence = "1800".parse()?;
+/// assert_eq!(c, Cadence::Ffi1800);
+/// assert_eq!((c.seconds(), c.sectors()), (1800.0, (1, 26)));
+/// assert!(c.is_ffi() && !Cadence::Spoc120.is_ffi());
+/// assert!("60".parse::<Cadence>().is_err());
+/// # Ok::<(), lc_sim::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Cadence {
+    /// 20 s: SPOC fast-cadence target pixels, sectors 27 on.
+    Fast20,
+    /// 120 s: SPOC target-pixel light curves, every sector (the default).
+    #[default]
+    Spoc120,
+    /// 200 s: full-frame images from sector 56 (TESS-SPOC, QLP).
+    Ffi200,
+    /// 600 s: full-frame images of sectors 27-55.
+    Ffi600,
+    /// 1800 s: full-frame images of sectors 1-26.
+    Ffi1800,
+}
+
+impl Cadence {
+    /// Every cadence, shortest first.
+    pub const ALL: [Cadence; 5] = [
+        Cadence::Fast20,
+        Cadence::Spoc120,
+        Cadence::Ffi200,
+        Cadence::Ffi600,
+        Cadence::Ffi1800,
+    ];
+
+    /// Seconds between cadences.
+    pub fn seconds(self) -> f64 {
+        match self {
+            Cadence::Fast20 => 20.0,
+            Cadence::Spoc120 => 120.0,
+            Cadence::Ffi200 => 200.0,
+            Cadence::Ffi600 => 600.0,
+            Cadence::Ffi1800 => 1800.0,
+        }
+    }
+
+    /// The cadence of `seconds`, or [`Error::InvalidCadence`].
+    pub fn from_seconds(seconds: f64) -> Result<Cadence> {
+        Cadence::ALL
+            .into_iter()
+            .find(|c| c.seconds() == seconds)
+            .ok_or_else(|| Error::InvalidCadence(seconds.to_string()))
+    }
+
+    /// Whether the light curves come from full-frame images (200, 600, 1800 s).
+    pub fn is_ffi(self) -> bool {
+        matches!(self, Cadence::Ffi200 | Cadence::Ffi600 | Cadence::Ffi1800)
+    }
+
+    /// The data product: SPOC target-pixel light curves at 20 s and 120 s, TESS-SPOC
+    /// full-frame-image light curves at the others.
+    pub fn product(self) -> Product {
+        if self.is_ffi() {
+            Product::TessSpoc
+        } else {
+            Product::Spoc
+        }
+    }
+
+    /// Sectors in which the cadence existed: 1800 s FFIs in sectors 1-26, 600 s in 27-55,
+    /// 200 s from 56; 20 s from 27; 120 s throughout. Sectors up to 80 are drawn.
+    pub fn sectors(self) -> (u32, u32) {
+        match self {
+            Cadence::Ffi1800 => (1, 26),
+            Cadence::Ffi600 => (27, 55),
+            Cadence::Ffi200 => (56, 80),
+            Cadence::Fast20 => (27, 80),
+            Cadence::Spoc120 => (1, 80),
+        }
+    }
+}
+
+impl std::fmt::Display for Cadence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.seconds())
+    }
+}
+
+impl std::str::FromStr for Cadence {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Cadence> {
+        let seconds: f64 = s
+            .trim()
+            .parse()
+            .map_err(|_| Error::InvalidCadence(s.to_string()))?;
+        Cadence::from_seconds(seconds)
+    }
+}
 
 /// Electrons per second from a Tmag = 10 star (Vanderspek et al. 2018, TESS Instrument
 /// Handbook: 15,000 e-/s at T = 10).
 pub const ZERO_POINT_E_PER_S: f64 = 15_000.0;
-
-/// Checks that `cadence_s` is one of [`CADENCES_S`].
-pub fn check_cadence(cadence_s: f64) -> Result<()> {
-    if CADENCES_S.contains(&cadence_s) {
-        Ok(())
-    } else {
-        Err(Error::InvalidCadence(cadence_s))
-    }
-}
-
-/// The data product a cadence comes in: 20 s and 120 s are SPOC target-pixel light curves,
-/// the others TESS-SPOC full-frame-image light curves.
-pub fn product_for_cadence(cadence_s: f64) -> Product {
-    if cadence_s <= 120.0 {
-        Product::Spoc
-    } else {
-        Product::TessSpoc
-    }
-}
-
-/// Sectors in which a cadence existed: 1800 s FFIs in sectors 1-26, 600 s in 27-55, 200 s
-/// from 56; 20 s from 27; 120 s throughout. Sectors up to 80 are drawn.
-pub fn sectors_for_cadence(cadence_s: f64) -> (u32, u32) {
-    match cadence_s as u32 {
-        1800 => (1, 26),
-        600 => (27, 55),
-        200 => (56, 80),
-        20 => (27, 80),
-        _ => (1, 80),
-    }
-}
 
 /// Approximate start of a sector in BTJD (sector 1 began at 1325.29; sectors last 27.3 d on
 /// average).
@@ -95,6 +161,31 @@ pub fn white_sigma(tmag: f64, cadence_s: f64) -> f64 {
     w * 1e-6 * (3600.0 / cadence_s).sqrt()
 }
 
+/// White noise per point (fraction of the flux) of a star of magnitude `tmag` at `cadence`.
+///
+/// Target pixels (20 s, 120 s): [`white_sigma`]; the 60 ppm/hr floor is added as correlated
+/// noise ([`NoiseModel`]). Full-frame images: the same 2-minute white noise binned to the
+/// cadence plus the floor in quadrature as white noise, i.e. the whole one-hour precision of
+/// Stassun et al. (2018) scaled by `sqrt(3600 s / cadence)`. Sullivan et al. (2015, ApJ 809,
+/// 77, section 6.3) state the floor as 60 ppm hr^1/2, a white term; at 30 minutes the
+/// systematics of successive full frames (pointing jitter, background fitted per frame) are
+/// nearly independent. The real 30-minute TESS-SPOC light curves agree with this within 5% for
+/// T = 8-11 (docs/simulation.md), where the binned white noise alone is 9-17% low.
+///
+/// ```
+/// use lc_sim::tess::{point_sigma, white_sigma, Cadence};
+/// assert_eq!(point_sigma(10.0, Cadence::Spoc120), white_sigma(10.0, 120.0));
+/// let ffi = point_sigma(10.0, Cadence::Ffi1800);
+/// assert!(ffi > white_sigma(10.0, 1800.0));
+/// ```
+pub fn point_sigma(tmag: f64, cadence: Cadence) -> f64 {
+    if cadence.is_ffi() {
+        one_hour_precision_ppm(tmag) * 1e-6 * (3600.0 / cadence.seconds()).sqrt()
+    } else {
+        white_sigma(tmag, cadence.seconds())
+    }
+}
+
 /// The cadence grid of one simulated sector with its gaps and flags.
 #[derive(Debug, Clone)]
 pub struct Observation {
@@ -123,7 +214,8 @@ fn uniform<R: Rng>(rng: &mut R, lo: f64, hi: f64) -> f64 {
 }
 
 /// Draws the cadence grid, gaps and QUALITY flags of a sector.
-pub fn observe<R: Rng>(rng: &mut R, sector: u32, cadence_s: f64) -> Observation {
+pub fn observe<R: Rng>(rng: &mut R, sector: u32, cadence: Cadence) -> Observation {
+    let cadence_s = cadence.seconds();
     let dt = cadence_s / 86_400.0;
     let span = uniform(rng, 25.4, 27.9);
     let start = sector_start(sector) + uniform(rng, 0.0, 0.3);
@@ -351,14 +443,21 @@ pub struct NoiseModel {
 }
 
 impl NoiseModel {
-    /// Draws the noise of a star of magnitude `tmag` at `cadence_s`: white noise from the
-    /// Stassun et al. (2018) relation with a star-to-star scatter of 10%; the 60 ppm/hr
-    /// floor as a correlated (Ornstein-Uhlenbeck) process of 1-3 h; slow PDC residuals of
+    /// Draws the noise of a star of magnitude `tmag` at `cadence`: white noise from the
+    /// Stassun et al. (2018) relation ([`point_sigma`]) with a star-to-star scatter of 10%;
+    /// at target-pixel cadences the 60 ppm/hr floor as a correlated (Ornstein-Uhlenbeck)
+    /// process of 1-3 h (full frames have it in their white noise); slow PDC residuals of
     /// 30-500 ppm over 0.5-3 d; ramps of up to 0.3%.
-    pub fn draw<R: Rng>(rng: &mut R, tmag: f64, cadence_s: f64) -> Self {
+    pub fn draw<R: Rng>(rng: &mut R, tmag: f64, cadence: Cadence) -> Self {
         let z: f64 = StandardNormal.sample(rng);
-        let white = white_sigma(tmag, cadence_s) * (0.1 * z).exp();
-        let short = (SYSTEMATIC_FLOOR_PPM * 1e-6, uniform(rng, 0.04, 0.12));
+        let white = point_sigma(tmag, cadence) * (0.1 * z).exp();
+        // The same draws at every cadence, so the random stream stays aligned.
+        let floor = if cadence.is_ffi() {
+            0.0
+        } else {
+            SYSTEMATIC_FLOOR_PPM * 1e-6
+        };
+        let short = (floor, uniform(rng, 0.04, 0.12));
         let long = (10f64.powf(uniform(rng, -4.5, -3.3)), uniform(rng, 0.5, 3.0));
         let sign = if rng.random::<bool>() { 1.0 } else { -1.0 };
         let ramp = sign * 10f64.powf(uniform(rng, -4.0, -2.5));
@@ -445,7 +544,7 @@ mod tests {
     #[test]
     fn sector_layout_looks_like_spoc() {
         let mut rng = rand_chacha::ChaCha12Rng::seed_from_u64(3);
-        let obs = observe(&mut rng, 5, 120.0);
+        let obs = observe(&mut rng, 5, Cadence::Spoc120);
         let n = obs.time.len();
         assert!((18_000..20_200).contains(&n));
         let nan_time = obs.time.iter().filter(|t| t.is_nan()).count();

@@ -1,5 +1,6 @@
 //! The TESS model against the real light curves in `fixtures/lc`, read with `tess_io`:
-//! noise level, flux zero point and the momentum-dump flag pattern.
+//! noise level (2-minute and full-frame-image products), flux zero point and the
+//! momentum-dump flag pattern.
 
 use lc_sim::tess;
 use tess_io::{flags, LightCurve};
@@ -55,6 +56,30 @@ fn white_noise_and_zero_point_match_real_quiet_stars() {
     }
 }
 
+/// WASP-100's full-frame-image light curves: TESS-SPOC at 1800 s (sector 1) and 200 s
+/// (sector 61), QLP at 1800 s (sector 2; normalised flux, so no zero-point check).
+const FFI: [&str; 3] = [
+    "hlsp_tess-spoc_tess_phot_0000000038846515-s0001_tess_v1_lc.fits",
+    "hlsp_tess-spoc_tess_phot_0000000038846515-s0061_tess_v1_lc.fits",
+    "hlsp_qlp_tess_ffi_s0002-0000000038846515_tess_v01_llc.fits",
+];
+
+#[test]
+fn ffi_noise_matches_real_full_frame_light_curves() {
+    for name in FFI {
+        let lc = fixture(name);
+        let tmag = lc.meta.tmag.unwrap();
+        let cadence = tess::Cadence::from_seconds(lc.meta.cadence_s.round()).unwrap();
+        assert!(cadence.is_ffi(), "{name}: {cadence}");
+        let (p2p, _) = scatter_and_level(&lc);
+        let model = tess::point_sigma(tmag, cadence);
+        assert!(
+            (p2p / model - 1.0).abs() < 0.15,
+            "{name}: T={tmag} p2p {p2p} vs model {model}"
+        );
+    }
+}
+
 /// Lengths of the runs of consecutive rows that have `bit` set.
 fn runs(quality: &[i32], bit: u32) -> Vec<usize> {
     let mut out = Vec::new();
@@ -78,7 +103,7 @@ fn momentum_dumps_flag_like_sector_one() {
     use rand::SeedableRng;
     let real = fixture(QUIET[1]);
     let mut rng = rand_chacha::ChaCha12Rng::seed_from_u64(1);
-    let sim = tess::observe(&mut rng, 1, 120.0);
+    let sim = tess::observe(&mut rng, 1, tess::Cadence::Spoc120);
     for (what, q) in [("real", &real.quality), ("simulated", &sim.quality)] {
         let dumps: Vec<usize> = runs(q, flags::DESAT)
             .into_iter()

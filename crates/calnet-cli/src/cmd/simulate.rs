@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use clap::builder::TypedValueParser;
 use indicatif::{ProgressBar, ProgressStyle};
-use lc_sim::{self, Class, Progress, SimConfig};
+use lc_sim::{self, Cadence, Class, Progress, SimConfig};
 
 /// Arguments of `calnet simulate`.
 #[derive(clap::Args)]
@@ -34,9 +35,13 @@ pub struct Args {
     /// Comma-separated classes to draw from [default: all].
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub classes: Vec<Class>,
-    /// Cadence in seconds: 20, 120, 200, 600 or 1800.
-    #[arg(long, value_name = "S", default_value_t = 120.0)]
-    pub cadence: f64,
+    /// Cadence in seconds: 120 (SPOC 2-min) and 20 (SPOC fast) from target pixels; 1800, 600
+    /// and 200 from full-frame images (TESS-SPOC layout, the FFI noise, sectors 1-26, 27-55,
+    /// 56 on).
+    #[arg(long, value_name = "S", default_value = "120",
+          value_parser = clap::builder::PossibleValuesParser::new(["120", "1800", "600", "200", "20"])
+              .try_map(|s| s.parse::<Cadence>()))]
+    pub cadence: Cadence,
     /// Label of diluted-EB blends: 0 (the target is not the EB) or 1.
     #[arg(long, value_name = "L", default_value_t = 0)]
     pub blend_label: u8,
@@ -61,7 +66,7 @@ pub struct Args {
 /// Runs `calnet simulate`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let cfg = SimConfig {
-        cadence_s: args.cadence,
+        cadence: args.cadence,
         eb_fraction: args.eb_fraction,
         classes: if args.classes.is_empty() {
             Class::ALL.to_vec()
