@@ -209,7 +209,7 @@ fn non_finite_rows_are_failures() {
     std::fs::write(dir.path().join("lc.csv"), lc).unwrap();
     std::fs::write(dir.path().join("gls.csv"), gls).unwrap();
     let out = dir.path().join("out");
-    let o = classify(dir.path(), &w, &out, &[]);
+    let o = classify(dir.path(), &w, &out, &["--json"]);
     assert_eq!(
         o.status.code(),
         Some(1),
@@ -219,6 +219,16 @@ fn non_finite_rows_are_failures() {
     let segments = std::fs::read_to_string(out.join("segments.csv")).unwrap();
     let files: Vec<&str> = segments.lines().skip(1).map(|l| &l[..1]).collect();
     assert_eq!(files, ["a"], "{segments}");
+    // --json: stdout is one JSON object, the summary; the words went to stderr.
+    let summary: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(summary["segments"], 1, "{summary}");
+    assert_eq!(summary["failures"], 2, "{summary}");
+    assert_eq!(summary["engine"], "native", "{summary}");
+    assert_eq!(
+        summary["outputs"]["failures"],
+        out.join("failures.csv").to_str().unwrap()
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("2 rows could not be classified"));
     assert!(!segments.contains("NaN"), "{segments}");
     let failures = std::fs::read_to_string(out.join("failures.csv")).unwrap();
     assert!(failures.starts_with("file,segment,reason\n"), "{failures}");

@@ -22,6 +22,10 @@ const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/lc")
 
 /// Random weights, the same in every test (seeded).
 fn weights(dir: &Path) -> PathBuf {
+    // libtorch's generator is one per process and the tests run on parallel threads: without
+    // the lock another test's initialisation could draw between the seed and this one's.
+    static SEEDED: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _seeded = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
     tch::manual_seed(7);
     let vs = tch::nn::VarStore::new(tch::Device::Cpu);
     let _net = CalNet::new(&vs.root());
@@ -252,7 +256,7 @@ fn a_broken_file_never_stops_the_run() {
     let bytes = std::fs::read(Path::new(FIXTURES).join(good)).unwrap();
     std::fs::write(data.join("b_truncated.fits"), &bytes[..bytes.len() / 2]).unwrap();
     let out = tmp.path().join("out");
-    let o = calnet(classify_args(&[&data], &w, &out, &[]));
+    let o = calnet(classify_args(&[&data], &w, &out, &["--json"]));
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("a_not_fits.fits: "), "{stderr}");
@@ -265,8 +269,21 @@ fn a_broken_file_never_stops_the_run() {
         2,
         "{segments}"
     );
+    // --json: stdout holds the summary as one JSON object and nothing else; the summary's
+    // words and the failures went to stderr.
     let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(stdout.contains("2 failures"), "{stdout}");
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    let summary: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(summary["files"], 3, "{summary}");
+    assert_eq!(summary["failures"], 2, "{summary}");
+    assert_eq!(summary["segments"], 2, "{summary}");
+    assert_eq!(summary["threshold"], 0.22, "{summary}");
+    assert_eq!(summary["shard"], serde_json::Value::Null, "{summary}");
+    assert_eq!(
+        summary["outputs"]["segments"],
+        out.join("segments.csv").to_str().unwrap()
+    );
+    assert!(stderr.contains("2 failures"), "{stderr}");
 }
 
 #[test]

@@ -33,6 +33,11 @@ With --features DIR, reads DIR/lc.csv and DIR/gls.csv (reference layout: a name,
 input row in the same order, and OUT/failures.csv: file,segment,reason for rows with a value \
 that is not finite (they are not classified).
 
+With --json, stdout holds only the summary, as one JSON object: with INPUT, files, \
+files_resumed, segments, candidate_segments, threshold, targets, failures, input_errors, sheets, \
+elapsed_s, segments_per_second, shard and outputs (the files written); with --features, \
+segments, failures, engine and outputs.
+
 Exit status: 0 success, 1 some rows not finite (in failures.csv), 2 usage error or unreadable \
 input (a row that does not parse is reported with its line).")]
 pub struct Args {
@@ -72,6 +77,9 @@ pub struct Args {
     pub shard: Option<Shard>,
     #[command(flatten)]
     pub threads: super::parse::Threads,
+    /// Print the run's summary as one JSON object on stdout (everything else goes to stderr).
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Runs `calnet classify`.
@@ -180,16 +188,34 @@ fn run_features(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         classifier.engine(),
         final_path.display()
     );
-    Ok(if failures.is_empty() {
-        ExitCode::SUCCESS
-    } else {
+    if !failures.is_empty() {
         eprintln!(
             "calnet: {} rows could not be classified: {}",
             failures.len(),
             failures_path.display()
         );
+    }
+    if args.json {
+        print_json(&serde_json::json!({
+            "segments": rows,
+            "failures": failures.len(),
+            "engine": classifier.engine().to_string(),
+            "outputs": {
+                "segments": final_path,
+                "failures": failures_path,
+            },
+        }));
+    }
+    Ok(if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
         ExitCode::from(1)
     })
+}
+
+/// `--json`: the summary as one line of JSON on stdout.
+fn print_json(summary: &serde_json::Value) {
+    say!("{summary}");
 }
 
 fn write_row(

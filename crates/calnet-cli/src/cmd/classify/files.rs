@@ -37,7 +37,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let mut display = Display::new();
     let summary = pipeline::classify(&found.files, &options, &mut |event| display.event(event))?;
     display.finish();
-    print_summary(&summary, &options);
+    print_summary(&summary, &options, found.errors.len(), args.json);
     Ok(if summary.failures > 0 || !found.errors.is_empty() {
         ExitCode::from(1)
     } else {
@@ -135,11 +135,20 @@ impl Display {
     }
 }
 
-fn print_summary(s: &Summary, options: &ClassifyOptions) {
+/// The run's summary: lines on stdout, or with `--json` one JSON object on stdout and the lines
+/// on stderr.
+fn print_summary(s: &Summary, options: &ClassifyOptions, input_errors: usize, json: bool) {
+    let say = |line: String| {
+        if json {
+            eprintln!("{line}");
+        } else {
+            say!("{line}");
+        }
+    };
     let shard = options
         .shard
         .map_or(String::new(), |k| format!(" (shard {k})"));
-    say!(
+    say(format!(
         "calnet classify{shard}: {} files ({} resumed), {} segments, {} above p_eb {} in {} \
          targets, {} failures, {:.1} s, {:.1} segments/s",
         s.files,
@@ -151,22 +160,48 @@ fn print_summary(s: &Summary, options: &ClassifyOptions) {
         s.failures,
         s.elapsed.as_secs_f64(),
         s.segments_per_second()
-    );
+    ));
     let out = |name: &str| -> PathBuf { s.out.join(name) };
-    say!(
+    say(format!(
         "  catalog:  {} and {}",
         out("catalog.csv").display(),
         out("catalog.dat").display()
-    );
-    say!("  segments: {}", out("segments.csv").display());
+    ));
+    say(format!("  segments: {}", out("segments.csv").display()));
     if s.sheets > 0 {
-        say!(
+        say(format!(
             "  sheets:   {} ({} PNG)",
             out(pipeline::SHEETS).display(),
             s.sheets
-        );
+        ));
     }
     if s.failures > 0 {
-        say!("  failures: {}", out("failures.csv").display());
+        say(format!("  failures: {}", out("failures.csv").display()));
+    }
+    if json {
+        super::print_json(&serde_json::json!({
+            "files": s.files,
+            "files_resumed": s.files_resumed,
+            "segments": s.segments,
+            "candidate_segments": s.candidate_segments,
+            // Through its shortest decimal text, so 0.22 reads back as 0.22, not 0.2199999988.
+            "threshold": options.threshold.to_string().parse::<f64>().unwrap_or(f64::from(options.threshold)),
+            "targets": s.targets,
+            "failures": s.failures,
+            "input_errors": input_errors,
+            "sheets": s.sheets,
+            "elapsed_s": s.elapsed.as_secs_f64(),
+            "segments_per_second": s.segments_per_second(),
+            "shard": options.shard.map(|k| k.to_string()),
+            "outputs": {
+                "catalog_csv": out("catalog.csv"),
+                "catalog_dat": out("catalog.dat"),
+                "segments": out("segments.csv"),
+                "skipped": out("skipped.csv"),
+                "failures": out("failures.csv"),
+                "sheets": out(pipeline::SHEETS),
+                "journal": out("journal.jsonl"),
+            },
+        }));
     }
 }
