@@ -12,7 +12,7 @@
 3. Python reference, on the first `--ref-files` of the same files: astropy read, QUALITY == 0 and
    finite values, 0.75-day gap split, segments of >= 2000 points, P99 clip, three rounds of
    scipy's InterpolatedUnivariateSpline with the robust 3-sigma mask, 4000-point resampling and
-   min-max scaling, the GLS of REFERENCE.md section 4 as a direct numpy sum over the 1000
+   min-max scaling, the original CALNet's GLS as a direct numpy sum over the 1000
    periods, and a PyTorch forward of the network in batches of 128 (torch threads = T). Each
    step is timed; segments/s = segments / total.
 4. Memory: peak resident memory (ru_maxrss of the child) of `calnet classify --plots none` on
@@ -49,7 +49,7 @@ def run_timed(cmd):
 # ---------------------------------------------------------------- Python reference pipeline
 
 def robust_mask(y, cut=3.0):
-    """Astronet's robust_mean mask (REFERENCE.md section 3)."""
+    """Astronet's robust_mean mask (as the original CALNet uses it)."""
     absdev = np.abs(y - np.median(y))
     sigma = 1.4826 * np.median(absdev)
     if sigma < 1e-24:
@@ -104,7 +104,7 @@ PERIODS = np.logspace(-3, 1, 1125)[125:]
 
 
 def ref_gls(t, y):
-    """The reference's generalized Lomb-Scargle (REFERENCE.md section 4), direct sums."""
+    """The reference's generalized Lomb-Scargle (the original CALNet's), direct sums."""
     w = np.full(len(t), 1.0 / len(t))
     Y = np.sum(w * y)
     YY = np.sum(w * y * y) - Y * Y

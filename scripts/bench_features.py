@@ -3,7 +3,7 @@
 
 Usage: bench_features.py [--calnet target/release/calnet] [--threads 2] [--repeat 3] [FILES...]
 
-The Python side is the reference pipeline as REFERENCE.md states it (astropy read, QUALITY == 0
+The Python side is the original CALNet pipeline (github.com/wangleon/CALNet: astropy read, QUALITY == 0
 and NaN cut, 0.75-d split, P99 clip, three InterpolatedUnivariateSpline rounds with the robust
 mask, 4000-point resample, direct generalized Lomb-Scargle on 1000 periods in numpy), one
 process, as the reference runs. It reports the time split between read, spline and periodogram
@@ -23,7 +23,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import prep_golden as ref  # noqa: E402  (the reference steps, written from REFERENCE.md)
+import prep_golden as ref  # noqa: E402  (the original CALNet's steps)
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 

@@ -5,7 +5,7 @@
 
 Installs nifty-ls and finufft into the venv from scripts/requirements-bench.txt when they are
 missing, then measures, on one thread each (OMP/MKL threads 1, nthreads=1):
-  - the CALNet reference's numpy loop (REFERENCE.md section 4) on CALNet's 1000-period grid;
+  - the CALNet reference's numpy loop (github.com/wangleon/CALNet) on CALNet's 1000-period grid;
   - astropy LombScargle(method='cython') on that grid (the only exact method astropy allows
     on a non-regular grid);
   - a finufft type-3 transform computing the same sums (eps 1e-12);

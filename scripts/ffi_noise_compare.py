@@ -7,7 +7,7 @@ Usage (from the repository root, after `cargo build --release -p calnet-cli`):
         --classes constant --tmag-min 8 --tmag-max 11.5
     target/release/calnet simulate --n 100 --out /tmp/ffi200 --seed 6 --cadence 200 \
         --classes constant --tmag-min 9.8 --tmag-max 10.8
-    .venv/bin/python scripts/ffi_noise_compare.py --real ../shared/data/tessellator \
+    .venv/bin/python scripts/ffi_noise_compare.py --real tessellator/ \
         --sim /tmp/ffi1800 --sim-200 /tmp/ffi200
 
 Real: the non-variable stars (class NV) of the TESSellator set (lightkurve-saved TESS-SPOC

@@ -4,7 +4,7 @@
 Writes fixtures/golden/gls/*.json. Rerun with the project's venv:
     .venv/bin/python scripts/gls_golden.py
 Every expected number comes from astropy's LombScargle (method='cython', the exact direct
-sums) or from the reference's numpy loop (REFERENCE.md section 4), never by hand.
+sums) or from the reference's numpy loop (the original CALNet, github.com/wangleon/CALNet), never by hand.
 """
 import json
 import os

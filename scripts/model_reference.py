@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference CALNet network (REFERENCE.md section 5) and the weight files the Rust tests load.
+"""Reference CALNet network (CNN_CBAM_LSTM_model of github.com/wangleon/CALNet) and the weight files the Rust tests load.
 
 The module below is written from the architecture description, with the attribute names that
 give the published state_dict keys. The Rust tests (crates/calnet-model/tests/) run this script

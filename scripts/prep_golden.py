@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Golden data for lc-prep: the reference CALNet's input steps, written from REFERENCE.md §2-§4
+"""Golden data for lc-prep: the reference CALNet's input steps, written from the original CALNet
+(github.com/wangleon/CALNet)
 with numpy/scipy calls (scipy's InterpolatedUnivariateSpline is the FITPACK oracle).
 
 Usage: prep_golden.py OUT_DIR [--full] [--random N]
@@ -38,7 +39,7 @@ MIN_POINTS = 2000
 LC_LEN = 4000
 
 
-# ---- the reference steps (REFERENCE.md) ------------------------------------------------------
+# ---- the reference steps (the original CALNet) -----------------------------------------------
 
 def read_lc(path):
     with fits.open(path) as hdul:

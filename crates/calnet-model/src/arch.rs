@@ -1,5 +1,6 @@
 //! The network's shape: input lengths and the state_dict's keys and tensor shapes
-//! (REFERENCE.md §5), shared by both engines.
+//! (the original CALNet's `CNN_CBAM_LSTM_model`, <https://github.com/wangleon/CALNet>), shared
+//! by both engines.
 
 /// Values of the light-curve input per segment.
 pub const LC_LEN: usize = 4000;

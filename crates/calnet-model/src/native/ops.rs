@@ -160,7 +160,8 @@ pub(crate) fn max_pool4(x: &[f32], channels: usize, len: usize) -> Vec<f32> {
     out
 }
 
-/// CBAM with reduction 8 and a 7-tap spatial kernel (REFERENCE.md §5).
+/// CBAM with reduction 8 and a 7-tap spatial kernel, as the original CALNet's
+/// `CNN_CBAM_LSTM_model` (<https://github.com/wangleon/CALNet>).
 pub(crate) struct Cbam {
     /// `[channels / 8, channels]`.
     pub fc0: Vec<f32>,

@@ -1,4 +1,5 @@
-//! The network: PyTorch's `CNN_CBAM_LSTM_model`, layer for layer (REFERENCE.md §5).
+//! The network: PyTorch's `CNN_CBAM_LSTM_model` of the original CALNet
+//! (<https://github.com/wangleon/CALNet>), layer for layer.
 //!
 //! Every constructor takes the [`nn::Path`] of its module, and indices inside the `Sequential`
 //! branches count the parameter-free layers (ReLU, MaxPool) as PyTorch does, so VarStore
