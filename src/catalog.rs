@@ -31,8 +31,9 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use lc_prep::output::{SegmentRow, SegmentsCsv};
 use serde::{Deserialize, Serialize};
 
 use crate::period::PeriodEstimate;
@@ -424,33 +425,33 @@ fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
-/// `segments.csv`: `file,tic,sector,segment,t_start,t_end,n_points,p_eb,is_eb`, one row per
-/// classified segment in record order; `is_eb` is 1 when `p_eb > threshold`, else 0.
+/// `segments.csv` ([`lc_prep::output::SEGMENT_COLUMNS`]), one row per classified segment in
+/// record order; `is_eb` is 1 when `p_eb > threshold`, else 0.
 pub fn segments_csv(records: &[FileRecord], threshold: f32) -> Result<Vec<u8>, Error> {
-    let rows = records.iter().flat_map(|r| {
-        r.classified().into_iter().flat_map(move |c| {
-            c.segments.iter().map(move |s| {
-                vec![
-                    r.file.clone(),
-                    opt(c.tic),
-                    opt(c.sector),
-                    s.segment.to_string(),
-                    s.t_start.to_string(),
-                    s.t_end.to_string(),
-                    s.n_points.to_string(),
-                    s.p_eb.to_string(),
-                    u8::from(s.p_eb > threshold).to_string(),
-                ]
-            })
-        })
-    });
-    csv_bytes(
-        Path::new("segments.csv"),
-        &[
-            "file", "tic", "sector", "segment", "t_start", "t_end", "n_points", "p_eb", "is_eb",
-        ],
-        rows,
-    )
+    let io = |source| Error::Io {
+        path: PathBuf::from("segments.csv"),
+        source,
+    };
+    let mut w = SegmentsCsv::new(Vec::new(), &[]).map_err(io)?;
+    for r in records {
+        if let Some(c) = r.classified() {
+            for s in &c.segments {
+                let row = SegmentRow {
+                    file: &r.file,
+                    tic: c.tic,
+                    sector: c.sector,
+                    segment: s.segment,
+                    t_start: Some(s.t_start),
+                    t_end: Some(s.t_end),
+                    n_points: Some(s.n_points),
+                    p_eb: s.p_eb,
+                    is_eb: s.p_eb > threshold,
+                };
+                w.write(&row, &[]).map_err(io)?;
+            }
+        }
+    }
+    w.into_inner().map_err(io)
 }
 
 /// `skipped.csv`: `file,tic,sector,segment,t_start,t_end,n_points,reason` for the segments

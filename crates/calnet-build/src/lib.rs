@@ -38,8 +38,15 @@ pub fn rpath_libtorch_if_present() {
     if let Some(lib) = libtorch_lib_dir() {
         let lib = lib.canonicalize().unwrap_or(lib);
         println!("cargo:rustc-link-arg=-Wl,-rpath,{}", lib.display());
+        println!("{ALLOW_DUPLICATE_BZ_HANDLER}");
     }
 }
+
+/// The linker argument that lets `bz_internal_error` be defined twice: by cfitsio (bundled by
+/// `tess-io`, in `imcompress.c`) and by `bzip2-sys` (through `tch`'s `zip`). Both are handlers
+/// for an error bzip2 says never happens; which archive member the linker loads first depends
+/// on the objects' contents, so without it an unrelated change could stop a binary linking.
+const ALLOW_DUPLICATE_BZ_HANDLER: &str = "cargo:rustc-link-arg=-Wl,--allow-multiple-definition";
 
 /// Emits the cargo instructions: an rpath to libtorch's folder for every binary, test and
 /// example of the calling package, and `libtorch_cuda` linked even though no symbol of it is
@@ -47,6 +54,7 @@ pub fn rpath_libtorch_if_present() {
 pub fn link_libtorch() {
     println!("cargo:rerun-if-env-changed=LIBTORCH");
     println!("cargo:rerun-if-env-changed=DEP_TCH_LIBTORCH_LIB");
+    println!("{ALLOW_DUPLICATE_BZ_HANDLER}");
     let Some(lib) = libtorch_lib_dir() else {
         println!("cargo:warning=libtorch folder not found (LIBTORCH unset): binaries will need LD_LIBRARY_PATH");
         return;

@@ -103,9 +103,10 @@ fn segments_csv_matches_pytorch() {
 
     let text = std::fs::read_to_string(out.join("segments.csv")).unwrap();
     let mut r = csv::Reader::from_reader(text.as_bytes());
+    // The one segments.csv layout; the feature files hold no TIC, sector or times.
     assert_eq!(
         r.headers().unwrap(),
-        vec!["file", "segment", "p_eb", "is_eb"]
+        lc_prep::output::SEGMENT_COLUMNS.to_vec()
     );
     let want = Vec::<f32>::try_from(exp["prob"].select(1, 1)).unwrap();
     let recs: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
@@ -113,14 +114,18 @@ fn segments_csv_matches_pytorch() {
     let segments = ["0", "1", "0", "0", "0"];
     for (i, rec) in recs.iter().enumerate() {
         assert_eq!(&rec[0], names[i]);
-        assert_eq!(&rec[1], segments[i], "row {i}");
-        let p: f32 = rec[2].parse().unwrap();
+        assert_eq!(&rec[3], segments[i], "row {i}");
+        assert!(
+            (1..=6).filter(|&c| c != 3).all(|c| rec[c].is_empty()),
+            "{rec:?}"
+        );
+        let p: f32 = rec[7].parse().unwrap();
         assert!(
             (p - want[i]).abs() <= 1e-5,
             "row {i}: {p} vs PyTorch {}",
             want[i]
         );
-        assert_eq!(&rec[3], if p > 0.23 { "1" } else { "0" });
+        assert_eq!(&rec[8], if p > 0.23 { "1" } else { "0" });
     }
     let names: Vec<String> = std::fs::read_dir(&out)
         .unwrap()

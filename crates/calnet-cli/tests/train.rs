@@ -109,29 +109,27 @@ fn simulate_train_evaluate() {
     ];
     let o = calnet(args.iter().chain(&CPU_ONE_THREAD));
     assert_eq!(o.status.code(), Some(1), "broken.fits fails: {}", text(&o));
-    let p_eb = |path: &str, p_column: usize| -> Vec<(String, String, f64)> {
+    // classify and evaluate write one segments.csv layout (evaluate adds the label after it).
+    let p_eb = |path: &str| -> Vec<(String, String, f64)> {
         let text = std::fs::read_to_string(d.join(path)).unwrap();
+        let header = text.lines().next().unwrap();
+        assert!(
+            header.starts_with(&lc_prep::output::SEGMENT_COLUMNS.join(",")),
+            "{path}: {header}"
+        );
         let mut rows: Vec<(String, String, f64)> = text
             .lines()
             .skip(1)
             .map(|l| {
                 let f: Vec<&str> = l.split(',').collect();
                 let name = Path::new(f[0]).file_name().unwrap().to_string_lossy();
-                let segment = if p_column == 3 { f[1] } else { f[3] };
-                (
-                    name.into_owned(),
-                    segment.to_string(),
-                    f[p_column].parse().unwrap(),
-                )
+                (name.into_owned(), f[3].to_string(), f[7].parse().unwrap())
             })
             .collect();
         rows.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
         rows
     };
-    let (evaluated, classified) = (
-        p_eb("eval/segments.csv", 3),
-        p_eb("classified/segments.csv", 7),
-    );
+    let (evaluated, classified) = (p_eb("eval/segments.csv"), p_eb("classified/segments.csv"));
     assert_eq!(evaluated.len(), classified.len());
     for (e, c) in evaluated.iter().zip(&classified) {
         assert_eq!((&e.0, &e.1), (&c.0, &c.1));
@@ -174,10 +172,7 @@ fn simulate_train_evaluate() {
             })
             .collect::<Vec<_>>()
     };
-    let (from_fits, from_csv) = (
-        by_file(evaluated),
-        by_file(p_eb("eval-csv/segments.csv", 3)),
-    );
+    let (from_fits, from_csv) = (by_file(evaluated), by_file(p_eb("eval-csv/segments.csv")));
     assert_eq!(from_fits.len(), from_csv.len());
     for ((f1, p1), (f2, p2)) in from_fits.iter().zip(&from_csv) {
         assert_eq!((f1, p1.len()), (f2, p2.len()));

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use lc_prep::output::{SegmentRow, SegmentsCsv};
 use serde::Serialize;
 use tch::Device;
 
@@ -88,17 +89,28 @@ impl Evaluation {
         })
         .unwrap_or_default();
         write_atomic(&out.join("evaluation.json"), json.as_bytes())?;
-        let mut seg = String::from("file,segment,label,p_eb\n");
+        // The one segments.csv layout, then the truth label; a data set keeps no sector or
+        // times, so those columns stay empty.
+        let seg_path = out.join("segments.csv");
+        let io = |e| TrainError::io(&seg_path, e);
+        let mut seg = SegmentsCsv::new(Vec::new(), &["label"]).map_err(io)?;
         for (i, &s) in self.scores.iter().enumerate() {
-            let f = data.segment_file[i];
-            seg.push_str(&format!(
-                "{},{},{},{s:.6}\n",
-                quote(&data.files[f].name),
-                data.segment_index[i],
-                data.labels[i]
-            ));
+            let file = &data.files[data.segment_file[i]];
+            let row = SegmentRow {
+                file: &file.name,
+                tic: file.tic,
+                sector: None,
+                segment: data.segment_index[i],
+                t_start: None,
+                t_end: None,
+                n_points: None,
+                p_eb: s,
+                is_eb: s > THRESHOLD,
+            };
+            seg.write(&row, &[&data.labels[i].to_string()])
+                .map_err(io)?;
         }
-        write_atomic(&out.join("segments.csv"), seg.as_bytes())?;
+        write_atomic(&seg_path, &seg.into_inner().map_err(io)?)?;
         let mut files = String::from("file,tic,label,segments,max_p_eb,predicted\n");
         for (f, &s) in data.files.iter().zip(&self.file_scores) {
             files.push_str(&format!(

@@ -39,6 +39,110 @@ impl std::str::FromStr for Format {
     }
 }
 
+/// The columns of `segments.csv`, the table of classified segments: written by
+/// `calnet classify` (and `calnet merge`, which joins its shards), by `calnet evaluate` (which
+/// adds the truth `label` after them) and returned by the Python package's `classify`. The
+/// first seven are the columns of the features' `segments.csv` ([`FeatureWriter`]).
+pub const SEGMENT_COLUMNS: [&str; 9] = [
+    "file", "tic", "sector", "segment", "t_start", "t_end", "n_points", "p_eb", "is_eb",
+];
+
+/// One row of `segments.csv` ([`SEGMENT_COLUMNS`]); what the writer does not know is `None`
+/// and is written empty (a TIC is never written as 0).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SegmentRow<'a> {
+    /// The light curve's file, as the run lists it.
+    pub file: &'a str,
+    /// TESS Input Catalog identifier.
+    pub tic: Option<u64>,
+    /// TESS sector.
+    pub sector: Option<u32>,
+    /// Position among all segments of the light curve's gap split (skipped ones too), from 0.
+    pub segment: usize,
+    /// First time, BTJD days.
+    pub t_start: Option<f64>,
+    /// Last time, BTJD days.
+    pub t_end: Option<f64>,
+    /// Points after the quality cut.
+    pub n_points: Option<usize>,
+    /// The network's probability that the segment shows an eclipsing binary.
+    pub p_eb: f32,
+    /// Whether `p_eb` is above the run's threshold.
+    pub is_eb: bool,
+}
+
+/// Writes `segments.csv`, the one writer of its layout: the header of [`SEGMENT_COLUMNS`]
+/// (then any extra columns the caller adds), then one line per row; numbers in the shortest
+/// form that parses back to the same value.
+///
+/// ```
+/// use lc_prep::output::{SegmentRow, SegmentsCsv};
+/// let mut w = SegmentsCsv::new(Vec::new(), &[])?;
+/// w.write(&SegmentRow { file: "a.fits", tic: Some(12), sector: Some(4), segment: 1,
+///     t_start: Some(1410.9), t_end: Some(1423.5), n_points: Some(9000), p_eb: 0.75,
+///     is_eb: true }, &[])?;
+/// let text = String::from_utf8(w.into_inner()?)?;
+/// assert_eq!(text, "file,tic,sector,segment,t_start,t_end,n_points,p_eb,is_eb\n\
+///                   a.fits,12,4,1,1410.9,1423.5,9000,0.75,1\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct SegmentsCsv<W: Write> {
+    out: csv::Writer<W>,
+    extra: usize,
+}
+
+impl<W: Write> SegmentsCsv<W> {
+    /// Starts the table on `out` with its header: [`SEGMENT_COLUMNS`], then `extra`.
+    pub fn new(out: W, extra: &[&str]) -> std::io::Result<Self> {
+        let mut out = csv::Writer::from_writer(out);
+        out.write_record(SEGMENT_COLUMNS.iter().chain(extra))?;
+        Ok(SegmentsCsv {
+            out,
+            extra: extra.len(),
+        })
+    }
+
+    /// Writes one row, with as many `extra` values as the header has extra columns.
+    pub fn write(&mut self, row: &SegmentRow<'_>, extra: &[&str]) -> std::io::Result<()> {
+        if extra.len() != self.extra {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!(
+                    "segments.csv row with {} extra values for {} extra columns",
+                    extra.len(),
+                    self.extra
+                ),
+            ));
+        }
+        fn opt<T: ToString>(v: Option<T>) -> String {
+            v.map(|v| v.to_string()).unwrap_or_default()
+        }
+        let fields = [
+            row.file.to_string(),
+            opt(row.tic),
+            opt(row.sector),
+            row.segment.to_string(),
+            opt(row.t_start),
+            opt(row.t_end),
+            opt(row.n_points),
+            row.p_eb.to_string(),
+            u8::from(row.is_eb).to_string(),
+        ];
+        self.out.write_record(
+            fields
+                .iter()
+                .map(String::as_str)
+                .chain(extra.iter().copied()),
+        )?;
+        Ok(())
+    }
+
+    /// Flushes the table and returns the writer.
+    pub fn into_inner(self) -> std::io::Result<W> {
+        self.out.into_inner().map_err(|e| e.into_error())
+    }
+}
+
 /// Writes the features of many light curves to one folder, streaming each row to disk.
 ///
 /// ```
@@ -94,12 +198,7 @@ impl FeatureWriter {
             lc_len,
             lc: BufWriter::new(open(lc_name)?),
             gls: BufWriter::new(open(gls_name)?),
-            segments: csv_file(
-                "segments.csv",
-                &[
-                    "file", "tic", "sector", "segment", "t_start", "t_end", "n_points",
-                ],
-            )?,
+            segments: csv_file("segments.csv", &SEGMENT_COLUMNS[..7])?,
             skipped: csv_file(
                 "skipped.csv",
                 &["file", "segment", "t_start", "t_end", "n_points", "reason"],

@@ -6,14 +6,14 @@
 //! reference-csv` can be classified without the light curves. Both files are streamed a batch at
 //! a time: memory stays flat whatever their length.
 
-use std::io::{BufWriter, Write};
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use calnet::pipeline::{Plots, Shard};
 use calnet_model::{Classifier, ClassifierOptions, DeviceSpec, GLS_LEN, LC_LEN};
-use lc_prep::output::FeatureCsvReader;
+use lc_prep::output::{FeatureCsvReader, SegmentRow, SegmentsCsv};
 use tess_io::AtomicFile;
 
 mod files;
@@ -22,15 +22,17 @@ mod files;
 #[derive(clap::Args)]
 #[command(after_help = "\
 With INPUT files or folders (searched recursively for *.fits and *.fits.gz, e.g. a sector folder \
-ROOT/s0004), writes into OUT: segments.csv, skipped.csv, failures.csv, catalog.csv, catalog.dat \
+ROOT/s0004), writes into OUT: segments.csv (file,tic,sector,segment,t_start,t_end,n_points,p_eb,\
+is_eb), skipped.csv, failures.csv, catalog.csv, catalog.dat \
 (astropy fixed_width_two_line), sheets/TIC<tic>_s<sector>_<hash>.png and journal.jsonl. Rerunning the \
 same command after an interruption resumes it; --shard K/N runs part K of N, and `calnet merge` \
 joins the parts. Exit status: 0 success, 1 if some inputs failed (listed in failures.csv, the \
 others are classified), 2 usage or fatal error.
 
 With --features DIR, reads DIR/lc.csv and DIR/gls.csv (reference layout: a name, then 4000 resp. \
-1000 values per row, no header) and writes OUT/segments.csv: file,segment,p_eb,is_eb, one row per \
-input row in the same order, and OUT/failures.csv: file,segment,reason for rows with a value \
+1000 values per row, no header) and writes OUT/segments.csv (the same columns; tic, sector, \
+t_start, t_end and n_points empty, as the feature files do not hold them), one row per input row \
+in the same order, and OUT/failures.csv: file,segment,reason for rows with a value \
 that is not finite (they are not classified).
 
 With --json, stdout holds only the summary, as one JSON object: with INPUT, files, \
@@ -105,8 +107,7 @@ fn run_features(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     // Atomic: a failed or killed run leaves no segments.csv that looks complete.
     let file = AtomicFile::create(&final_path)
         .with_context(|| format!("{}: cannot create", final_path.display()))?;
-    let mut out = BufWriter::new(file);
-    writeln!(out, "file,segment,p_eb,is_eb")?;
+    let mut out = SegmentsCsv::new(BufWriter::new(file), &[])?;
 
     let batch = args.batch;
     let (mut rows_in, mut x1, mut x2) = (Vec::new(), Vec::new(), Vec::new());
@@ -166,7 +167,19 @@ fn run_features(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
                 failures.push((name, segment, reason));
                 continue;
             }
-            write_row(&mut out, &name, segment, p, args.threshold)?;
+            // The feature files hold no TIC, sector or times: those columns stay empty.
+            let row = SegmentRow {
+                file: &name,
+                tic: None,
+                sector: None,
+                segment,
+                t_start: None,
+                t_end: None,
+                n_points: None,
+                p_eb: p,
+                is_eb: p > args.threshold,
+            };
+            out.write(&row, &[])?;
             rows += 1;
         }
     }
@@ -180,7 +193,7 @@ fn run_features(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     tess_io::write_atomic(&failures_path, &bytes)
         .with_context(|| failures_path.display().to_string())?;
     out.into_inner()
-        .map_err(|e| e.into_error())
+        .and_then(|w| w.into_inner().map_err(|e| e.into_error()))
         .and_then(AtomicFile::commit)
         .with_context(|| final_path.display().to_string())?;
     eprintln!(
@@ -216,27 +229,4 @@ fn run_features(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
 /// `--json`: the summary as one line of JSON on stdout.
 fn print_json(summary: &serde_json::Value) {
     say!("{summary}");
-}
-
-fn write_row(
-    out: &mut impl Write,
-    name: &str,
-    segment: usize,
-    p: f32,
-    threshold: f32,
-) -> std::io::Result<()> {
-    let mut w = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::new());
-    w.write_record([
-        name,
-        &segment.to_string(),
-        &p.to_string(),
-        if p > threshold { "1" } else { "0" },
-    ])
-    .map_err(std::io::Error::other)?;
-    let bytes = w
-        .into_inner()
-        .map_err(|e| std::io::Error::other(e.to_string()))?;
-    out.write_all(&bytes)
 }

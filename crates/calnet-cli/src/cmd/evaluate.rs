@@ -13,7 +13,7 @@ use super::train::{load_data, DataArgs};
 #[derive(clap::Args)]
 #[command(after_help = "\
 A file counts as an EB when any of its segments has p_eb > 0.5.
-With --out: evaluation.json, segments.csv (file,segment,label,p_eb; segments numbered as `calnet classify` numbers them), files.csv, confusion.png (segments) and confusion-files.png.
+With --out: evaluation.json, segments.csv (calnet classify's columns file,tic,...,p_eb,is_eb, then label; segments numbered as `calnet classify` numbers them), files.csv, confusion.png (segments) and confusion-files.png.
 
 Exit status: 0 success; 1 evaluated, but some inputs could not be read or gave no segment;
 2 usage error or nothing to evaluate.")]
