@@ -16,14 +16,15 @@
 //! Kernel width `W = ceil(log10(10 / tol))` points and `β = 2.30 W` with upsampling 2 give
 //! errors about `tol` times the scale of each sum. Kernel values come from Chebyshev
 //! expansions of each of the `W` pieces (degree `W + 5`, evaluated by Clenshaw), not from
-//! `exp`/`sqrt`. Plans (FFT, deconvolution factors, target factors) are cached per thread and
-//! reused for every light curve whose span rounds to the same FFT length on the same grid.
+//! `exp`/`sqrt`. Plans (FFT, deconvolution factors, target factors) are cached and
+//! reused for every light curve whose span rounds to the same FFT length on the same grid: one
+//! cache for all threads, bounded in bytes.
 
 use super::{Prepared, TrigSums};
 use rustfft::num_complex::Complex64;
 use rustfft::{Fft, FftPlanner};
 use std::cell::RefCell;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Largest kernel width (lanes of the kernel-value vectors).
 const MAXW: usize = 16;
@@ -89,7 +90,26 @@ impl EsTransform {
         let wphi = z.iter().zip(&gw).map(|(&z, &g)| g * es(z, beta)).collect();
         Self { z, wphi }
     }
+    /// The transform at `xi`. The nodes come in pairs `z[q - 1 - i] = -z[i]` (exactly), so
+    /// `xi z` is negated exactly and its cosine, an even function in libm as well, is computed
+    /// once per pair: half the `cos` calls of the plain sum, the same terms summed in the same
+    /// order ([`EsTransform::at_plain`]; a test checks both agree bit for bit).
     fn at(&self, xi: f64) -> f64 {
+        let q = self.z.len();
+        let mut c = [0.0f64; (4 * MAXW + 24) / 2];
+        for (c, &z) in c.iter_mut().zip(&self.z[..q / 2]) {
+            *c = (xi * z).cos();
+        }
+        self.wphi
+            .iter()
+            .enumerate()
+            .map(|(i, &g)| g * c[if i < q / 2 { i } else { q - 1 - i }])
+            .sum()
+    }
+
+    /// The plain sum, one `cos` per node.
+    #[cfg(test)]
+    fn at_plain(&self, xi: f64) -> f64 {
         self.z
             .iter()
             .zip(&self.wphi)
@@ -159,9 +179,8 @@ impl KernelPoly {
 
 /// Everything that depends only on the grid, the tolerance and the FFT length.
 struct Plan {
-    omega: Vec<f64>,
-    regular_dnu: Option<f64>,
-    tol_bits: u64,
+    /// Number of frequencies.
+    m: usize,
     n2: usize,
     n1: usize,
     w: usize,
@@ -299,9 +318,7 @@ impl Plan {
         }
         let fft = FftPlanner::new().plan_fft_inverse(n2);
         Self {
-            omega: omega.to_vec(),
-            regular_dnu,
-            tol_bits: tol.to_bits(),
+            m: omega.len(),
             n2,
             n1,
             w,
@@ -325,34 +342,114 @@ struct Scratch {
 }
 
 thread_local! {
-    static PLANS: RefCell<Vec<Arc<Plan>>> = const { RefCell::new(Vec::new()) };
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
+/// What a plan is a function of (with the span only through `n2`).
+#[derive(PartialEq)]
+struct PlanKey {
+    n2: usize,
+    tol_bits: u64,
+    regular_dnu_bits: Option<u64>,
+    omega: Vec<f64>,
+}
+
+/// A cache entry; the plan is built once, outside the cache's lock, by the first thread that
+/// asks for it (others asking for the same key wait for it rather than build it again).
+struct PlanSlot {
+    key: PlanKey,
+    plan: OnceLock<Arc<Plan>>,
+}
+
+/// Bytes of plans the cache keeps (the most recently used first; at least one plan).
+///
+/// A plan costs about 1.5 million `cos` calls on CALNet's grid (tens of milliseconds, the
+/// deconvolution factors at `n2 / 4` modes), against about 1 ms for the periodogram it serves:
+/// light curves of a sector fall on some twenty FFT lengths of the ladder (spans of 3 to 28
+/// days), so the cache must hold them all, once for all threads. A CALNet-grid plan takes
+/// 1-4 MB.
+const PLAN_CACHE_BYTES: usize = 96 << 20;
+
+/// The plans, shared by all threads, least recently used first.
+static PLANS: Mutex<Vec<Arc<PlanSlot>>> = Mutex::new(Vec::new());
+
+impl Plan {
+    /// Approximate heap bytes (the FFT's twiddles and scratch counted as `2 n2` complex
+    /// values).
+    fn bytes(&self) -> usize {
+        8 * self.deconv.len()
+            + std::mem::size_of::<[f64; MAXW]>() * self.table.len()
+            + std::mem::size_of::<(i64, u32, f64)>() * self.targets.len()
+            + 2 * std::mem::size_of::<Complex64>() * self.n2
+    }
+}
+
 /// The plan for this grid, tolerance and span: a pure function of them (the cache only saves
-/// time), so results never depend on what ran before on this thread.
+/// time), so results never depend on what ran before, on this thread or another.
 fn plan_for(omega: &[f64], regular_dnu: Option<f64>, tol: f64, span: f64) -> Arc<Plan> {
     let omega_max = omega.iter().fold(0.0f64, |a, o| a.max(o.abs()));
     let omega_big = 2.0 * omega_max;
     let w = width_for(tol);
     let (n2, _, _) = geometry(span, omega_big, w, regular_dnu);
-    PLANS.with(|cell| {
-        let mut plans = cell.borrow_mut();
-        if let Some(p) = plans.iter().find(|p| {
-            p.n2 == n2
-                && p.tol_bits == tol.to_bits()
-                && p.regular_dnu == regular_dnu
-                && p.omega == omega
-        }) {
-            return p.clone();
+    let matches = |k: &PlanKey| {
+        k.n2 == n2
+            && k.tol_bits == tol.to_bits()
+            && k.regular_dnu_bits == regular_dnu.map(f64::to_bits)
+            && k.omega == omega
+    };
+    // A panic while building a plan poisons nothing that matters: the list stays consistent.
+    let lock = || PLANS.lock().unwrap_or_else(|e| e.into_inner());
+    let slot = {
+        let mut plans = lock();
+        match plans.iter().position(|s| matches(&s.key)) {
+            Some(i) => {
+                let slot = plans.remove(i);
+                plans.push(slot.clone());
+                slot
+            }
+            None => {
+                let slot = Arc::new(PlanSlot {
+                    key: PlanKey {
+                        n2,
+                        tol_bits: tol.to_bits(),
+                        regular_dnu_bits: regular_dnu.map(f64::to_bits),
+                        omega: omega.to_vec(),
+                    },
+                    plan: OnceLock::new(),
+                });
+                plans.push(slot.clone());
+                slot
+            }
         }
-        let p = Arc::new(Plan::new(omega, regular_dnu, tol, span, omega_big));
-        if plans.len() >= 8 {
-            plans.remove(0);
+    };
+    let mut built = false;
+    let plan = slot
+        .plan
+        .get_or_init(|| {
+            built = true;
+            Arc::new(Plan::new(omega, regular_dnu, tol, span, omega_big))
+        })
+        .clone();
+    if built {
+        // Evict the least recently used plans over the budget; threads still using one keep
+        // it alive through their `Arc`.
+        let mut plans = lock();
+        let mut total: usize = plans
+            .iter()
+            .filter_map(|s| s.plan.get().map(|p| p.bytes()))
+            .sum();
+        let mut i = 0;
+        while total > PLAN_CACHE_BYTES && i < plans.len() {
+            match plans[i].plan.get() {
+                Some(p) if !Arc::ptr_eq(&plans[i], &slot) => {
+                    total -= p.bytes();
+                    plans.remove(i);
+                }
+                _ => i += 1,
+            }
         }
-        plans.push(p.clone());
-        p
-    })
+    }
+    plan
 }
 
 /// The sums at `omega` (`regular_dnu`: the angular step when `omega` is a regular grid).
@@ -466,7 +563,7 @@ fn sums_generic(prep: &Prepared, plan: &Plan, scratch: &mut Scratch) -> Vec<Trig
         })
         .collect();
 
-    let m = plan.omega.len();
+    let m = plan.m;
     (0..m)
         .map(|k| {
             let (gp, gm, g2p, g2m) = (g[k], g[m + k], g[2 * m + k], g[3 * m + k]);
@@ -483,4 +580,52 @@ fn sums_generic(prep: &Prepared, plan: &Plan, scratch: &mut Scratch) -> Vec<Trig
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paired_cosines_give_the_plain_sum_bit_for_bit() {
+        // The arguments a plan uses: deconvolution modes `m alpha2` for FFT lengths of the
+        // ladder, and target frequencies `nu alpha` across CALNet's range.
+        for w in [4, 10, MAXW] {
+            let ft = EsTransform::new(w, 2.30 * w as f64);
+            for n2 in [18432usize, 81920, 163840] {
+                let alpha2 = w as f64 * std::f64::consts::PI / n2 as f64;
+                for m in (0..=n2 / 4).step_by(7) {
+                    let xi = m as f64 * alpha2;
+                    assert_eq!(
+                        ft.at(xi).to_bits(),
+                        ft.at_plain(xi).to_bits(),
+                        "w {w} m {m}"
+                    );
+                }
+            }
+            let alpha = w as f64 * 3.48e-4 / 2.0;
+            for k in 0..5000 {
+                let xi = (k as f64 * 0.9137 - 2000.0) * alpha;
+                assert_eq!(
+                    ft.at(xi).to_bits(),
+                    ft.at_plain(xi).to_bits(),
+                    "w {w} k {k}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn threads_share_one_plan_per_key() {
+        let omega: Vec<f64> = (0..50).map(|k| 0.37 + 0.61 * k as f64).collect();
+        let a = plan_for(&omega, None, 1e-10, 12.5);
+        let b = std::thread::spawn(move || plan_for(&omega, None, 1e-10, 12.5))
+            .join()
+            .unwrap();
+        assert!(Arc::ptr_eq(&a, &b));
+        // Another span on another FFT length of the ladder: another plan.
+        let omega: Vec<f64> = (0..50).map(|k| 0.37 + 0.61 * k as f64).collect();
+        let c = plan_for(&omega, None, 1e-10, 40.0);
+        assert!(c.n2 > a.n2);
+    }
 }
