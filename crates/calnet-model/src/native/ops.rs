@@ -178,11 +178,9 @@ impl Cbam {
         let c = self.channels;
         let r = c / 8;
         // Channel attention: the shared MLP on the average and on the maximum over time.
-        let mut avg = vec![0.0f32; c];
-        let mut max = vec![f32::NEG_INFINITY; c];
-        for (ch, row) in x.chunks_exact(len).enumerate() {
-            avg[ch] = row.iter().sum::<f32>() / len as f32;
-            max[ch] = row.iter().copied().fold(f32::NEG_INFINITY, nan_max);
+        let (mut avg, max) = channel_sums_and_maxima(x, c, len);
+        for a in &mut avg {
+            *a /= len as f32;
         }
         let mlp = |v: &[f32]| -> Vec<f32> {
             let hidden: Vec<f32> = self
@@ -227,6 +225,40 @@ impl Cbam {
             }
         }
     }
+}
+
+/// Each channel's sum and maximum over time of `x: [channels, len]`, each a fold in time order
+/// exactly as `row.iter().sum()` and `fold(-inf, nan_max)` compute it. A single fold is one
+/// chain of dependent additions (or maxima); eight channels at a time give the CPU eight
+/// independent chains, with every channel's operations unchanged.
+fn channel_sums_and_maxima(x: &[f32], channels: usize, len: usize) -> (Vec<f32>, Vec<f32>) {
+    const LANES: usize = 8;
+    // The starting value of `Iterator::sum` for f32, whichever zero the standard library uses.
+    let zero: f32 = std::iter::empty::<f32>().sum();
+    let mut sums = vec![zero; channels];
+    let mut maxima = vec![f32::NEG_INFINITY; channels];
+    let x = &x[..channels * len];
+    let full = channels / LANES * LANES;
+    for (block, rows) in x[..full * len].chunks_exact(LANES * len).enumerate() {
+        let rows: [&[f32]; LANES] = std::array::from_fn(|j| &rows[j * len..(j + 1) * len]);
+        let mut s = [zero; LANES];
+        let mut m = [f32::NEG_INFINITY; LANES];
+        for l in 0..len {
+            for j in 0..LANES {
+                let v = rows[j][l];
+                s[j] += v;
+                m[j] = nan_max(m[j], v);
+            }
+        }
+        sums[block * LANES..][..LANES].copy_from_slice(&s);
+        maxima[block * LANES..][..LANES].copy_from_slice(&m);
+    }
+    for ch in full..channels {
+        let row = &x[ch * len..(ch + 1) * len];
+        sums[ch] = row.iter().sum::<f32>();
+        maxima[ch] = row.iter().copied().fold(f32::NEG_INFINITY, nan_max);
+    }
+    (sums, maxima)
 }
 
 fn dot(a: &[f32], b: &[f32]) -> f32 {
@@ -323,6 +355,28 @@ mod tests {
                 assert_eq!(ct[j * m + i], c[i * n + j] - 1.0);
             }
         }
+    }
+
+    #[test]
+    fn channel_statistics_are_the_plain_folds_bit_for_bit() {
+        // 19 channels: two blocks of eight and a remainder of three; values of mixed signs and
+        // magnitudes, so that the order of the additions shows in the bits, and a NaN.
+        let len = 1001;
+        let mut x: Vec<f32> = (0..19 * len)
+            .map(|i| ((i as f32 * 0.7311).sin() * 10f32.powi((i % 7) as i32 - 3)))
+            .collect();
+        x[3 * len + 500] = f32::NAN;
+        let (sums, maxima) = channel_sums_and_maxima(&x, 19, len);
+        for (ch, row) in x.chunks_exact(len).enumerate() {
+            assert_eq!(
+                sums[ch].to_bits(),
+                row.iter().sum::<f32>().to_bits(),
+                "{ch}"
+            );
+            let max = row.iter().copied().fold(f32::NEG_INFINITY, nan_max);
+            assert_eq!(maxima[ch].to_bits(), max.to_bits(), "{ch}");
+        }
+        assert!(maxima[3].is_nan());
     }
 
     #[test]
