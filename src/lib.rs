@@ -10,12 +10,14 @@
 //!
 //! into [`pipeline`] (`calnet classify`: files to p(EB), parallel, batched, resumable, sharded),
 //! [`catalog`] (the outputs), [`period`] (EB period estimate), [`vet`] (the vetting metrics:
-//! eclipse depths, secondary, odd-even, shape, harmonics, a flag) and the vetting sheets of
+//! eclipse depths, secondary, odd-even, shape, harmonics, a flag), [`curate`] (label cleaning
+//! and a split by star for real labelled sets) and the vetting sheets of
 //! [`plot::sheet`]. Training (`calnet-train`) and simulation (`lc-sim`) are separate crates
 //! beside this one, not under it.
 #![deny(missing_docs)]
 
 pub mod catalog;
+pub mod curate;
 pub mod period;
 pub mod pipeline;
 pub mod plot;

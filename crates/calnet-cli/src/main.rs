@@ -64,6 +64,8 @@ enum Command {
     /// Metrics of weights on labelled light curves, per segment and per file.
     #[cfg(feature = "torch")]
     Evaluate(cmd::evaluate::Args),
+    /// Clean a real labelled set (label-1 files must show their binary) and split it by star.
+    Curate(cmd::curate::Args),
     /// Join the output folders of `calnet classify --shard K/N` into one run's outputs.
     Merge(cmd::merge::Args),
     /// Simulate a labelled set of TESS light curves (EBs and look-alikes) with labels.csv.
@@ -105,6 +107,7 @@ fn main() -> std::process::ExitCode {
         Command::Train(args) => cmd::train::run(args),
         #[cfg(feature = "torch")]
         Command::Evaluate(args) => cmd::evaluate::run(args),
+        Command::Curate(args) => cmd::curate::run(args),
         Command::Merge(args) => cmd::merge::run(args),
         Command::Simulate(args) => cmd::simulate::run(args),
         Command::Inject(args) => cmd::inject::run(args),

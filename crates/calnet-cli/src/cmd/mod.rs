@@ -2,6 +2,7 @@
 //! libraries.
 
 pub mod classify;
+pub mod curate;
 #[cfg(feature = "torch")]
 pub mod evaluate;
 pub mod features;
