@@ -57,7 +57,12 @@ fn threads_means_the_same_in_every_subcommand() {
                 .unwrap_or_else(|| panic!("{sub} --help has no --threads"));
             // The option's help, up to the next option.
             let rest = &help[at..];
-            let end = rest[2..].find("\n  -").map_or(rest.len(), |e| e + 2);
+            // (Clap indents a long option without a short one further: "      --json".)
+            let end = rest
+                .match_indices('\n')
+                .map(|(i, _)| i)
+                .find(|&i| rest[i + 1..].trim_start().starts_with('-'))
+                .unwrap_or(rest.len());
             rest[..end].split_whitespace().collect::<Vec<_>>().join(" ")
         })
         .collect();
