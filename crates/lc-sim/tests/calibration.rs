@@ -125,3 +125,21 @@ fn momentum_dumps_flag_like_sector_one() {
         );
     }
 }
+
+#[test]
+fn momentum_dumps_flag_one_full_frame_like_the_tess_spoc_file() {
+    use rand::SeedableRng;
+    let real = fixture(FFI[0]);
+    let mut rng = rand_chacha::ChaCha12Rng::seed_from_u64(1);
+    let sim = tess::observe(&mut rng, 1, tess::Cadence::Ffi1800);
+    let dump = (flags::COARSE_POINT | flags::DESAT | flags::MANUAL_EXCLUDE) as i32;
+    for (what, q) in [("real", &real.quality), ("simulated", &sim.quality)] {
+        // Runs of cadences flagged with coarse point: each a dump, 4|32|128 on one or two
+        // 30-minute cadences (the real sector-1 file: 8 dumps, 1-2 cadences each).
+        let runs = runs(q, flags::COARSE_POINT);
+        assert!(runs.len() >= 6, "{what}: {} dumps", runs.len());
+        assert!(runs.iter().all(|&n| n <= 2), "{what}: {runs:?}");
+        let full = q.iter().filter(|&&v| v & dump == dump).count();
+        assert!(full >= runs.len(), "{what}: {full} rows with 4|32|128");
+    }
+}
