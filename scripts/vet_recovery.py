@@ -32,7 +32,7 @@ def phase_error(a, b):
 
 def main(labels_path, catalog_path):
     truth = {int(r["tic"]): r for r in read(labels_path)}
-    rows = [(r, truth[int(r["TIC"])]) for r in read(catalog_path) if int(r["TIC"]) in truth]
+    rows = [(r, truth[int(r["tic"])]) for r in read(catalog_path) if int(r["tic"]) in truth]
     classes = sorted({t["class"] for _, t in rows})
     print(f"{len(truth)} simulated light curves, {len(rows)} in the catalog\n")
 

@@ -97,7 +97,7 @@ pub struct Classified {
     /// One entry per classified segment, in time order.
     pub segments: Vec<SegmentResult>,
     /// Segments that gave no model input, and why.
-    pub skipped: Vec<SkippedSegment>,
+    pub skipped: Vec<SkipRecord>,
     /// The EB period estimate of the file's most probable segment; computed for files with a
     /// segment above the threshold and for files that get a sheet.
     pub period: Option<SegmentPeriod>,
@@ -131,9 +131,10 @@ pub struct SegmentResult {
     pub peak_period: Option<f64>,
 }
 
-/// A segment that gave no model input.
+/// A segment that gave no model input ([`lc_prep::SkippedSegment`]) as the journal records
+/// it: the reason in words.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SkippedSegment {
+pub struct SkipRecord {
     /// Position among all segments of the light curve, from 0.
     pub segment: usize,
     /// First time, BTJD days.
@@ -144,6 +145,18 @@ pub struct SkippedSegment {
     pub n_points: usize,
     /// Why, in words.
     pub reason: String,
+}
+
+impl From<&lc_prep::SkippedSegment> for SkipRecord {
+    fn from(s: &lc_prep::SkippedSegment) -> SkipRecord {
+        SkipRecord {
+            segment: s.index,
+            t_start: s.t_start,
+            t_end: s.t_end,
+            n_points: s.n_points,
+            reason: s.reason.to_string(),
+        }
+    }
 }
 
 /// The period estimate of one segment.
@@ -273,7 +286,7 @@ impl Catalog {
 /// The catalog's columns: name, unit (for the documentation), decimals in `catalog.dat`.
 /// From `depth1` on, the vetting metrics of [`crate::vet`] (NaN where unmeasured).
 pub const CATALOG_COLUMNS: [(&str, &str, Option<usize>); 28] = [
-    ("TIC", "TESS Input Catalog identifier", None),
+    ("tic", "TESS Input Catalog identifier", None),
     ("sectors", "sectors classified, comma-separated", None),
     ("n_seg", "segments classified", None),
     ("n_eb", "segments with p_eb above the threshold", None),
@@ -603,7 +616,7 @@ mod tests {
             tmag: if sector == 1 { None } else { Some(9.5) },
             teff: Some(5772.0),
             segments: ps.iter().enumerate().map(|(i, &p)| seg(i, p)).collect(),
-            skipped: vec![SkippedSegment {
+            skipped: vec![SkipRecord {
                 segment: ps.len(),
                 t_start: 1350.0,
                 t_end: 1351.0,

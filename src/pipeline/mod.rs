@@ -72,7 +72,7 @@ pub use merge::merge;
 pub use shard::{ParseShardError, Shard};
 
 use crate::catalog::{
-    self, Catalog, Classified, FileRecord, Outcome, SegmentPeriod, SegmentResult, SkippedSegment,
+    self, Catalog, Classified, FileRecord, Outcome, SegmentPeriod, SegmentResult, SkipRecord,
 };
 use crate::period;
 
@@ -764,17 +764,7 @@ impl Stages<'_> {
                 peak_period: period::peak_period(periods, &s.gls),
             })
             .collect();
-        let skipped = features
-            .skipped
-            .iter()
-            .map(|s| SkippedSegment {
-                segment: s.index,
-                t_start: s.t_start,
-                t_end: s.t_end,
-                n_points: s.n_points,
-                reason: s.reason.to_string(),
-            })
-            .collect();
+        let skipped = features.skipped.iter().map(SkipRecord::from).collect();
         let meta = &lc.meta;
         let mut classified = Classified {
             tic: meta.tic,

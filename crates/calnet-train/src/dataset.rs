@@ -14,8 +14,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::cache::{CacheOutcome, FeatureCache, FeatureSource, FileFeatures, SegmentFeatures};
-use crate::catalog::Catalog;
 use crate::error::{Result, TrainError};
+use crate::fixed_width::FixedWidthTable;
 use crate::labels::{LabelKey, Labels};
 use crate::Progress;
 
@@ -310,7 +310,7 @@ impl Dataset {
         cache: Option<&FeatureCache>,
         progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<Dataset> {
-        let tics = Catalog::read(catalog)?.tics(catalog)?;
+        let tics = FixedWidthTable::read(catalog)?.tics(catalog)?;
         let negative_files = tess_io::collect_inputs(negatives).files;
         let labels = Labels::from_pairs(
             tics.into_iter().map(|t| (LabelKey::Tic(t), 1)).chain(

@@ -2,7 +2,8 @@
 //! (Adam/AMSGrad, drop_last batches, per-epoch shuffles) with exact resume, and metrics.
 //!
 //! The pieces, in the order a run uses them:
-//! - [`Labels`] (a `file,label` or `tic,label` CSV) or a [`Catalog`] of positives;
+//! - [`Labels`] (a `file,label` or `tic,label` CSV) or a catalog of positives (a
+//!   [`FixedWidthTable`]);
 //! - [`Dataset`] built through a [`FeatureSource`] (`lc_prep::FeatureExtractor`) and a
 //!   [`FeatureCache`], reporting every input it could not use in [`DataReport`];
 //! - [`train()`] with a [`TrainConfig`], writing metrics and checkpoints;
@@ -23,10 +24,10 @@
 
 pub mod adam;
 pub mod cache;
-pub mod catalog;
 pub mod dataset;
 mod error;
 pub mod evaluate;
+pub mod fixed_width;
 pub mod labels;
 pub mod metrics;
 #[cfg(feature = "plots")]
@@ -36,10 +37,10 @@ pub mod train;
 
 pub use adam::Adam;
 pub use cache::{CacheOutcome, FeatureCache, FeatureSource, FileFeatures, SegmentFeatures};
-pub use catalog::Catalog;
 pub use dataset::{DataFile, DataReport, Dataset};
 pub use error::{Result, TrainError};
 pub use evaluate::{evaluate, Evaluation};
+pub use fixed_width::FixedWidthTable;
 pub use labels::{LabelKey, Labels};
 pub use metrics::{Confusion, Metrics};
 pub use train::{

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use calnet_train::{Adam, Catalog, Metrics};
+use calnet_train::{Adam, FixedWidthTable, Metrics};
 use tch::{nn, Device, Kind, Tensor};
 
 fn root() -> PathBuf {
@@ -115,7 +115,7 @@ print(json.dumps(out))
         String::from_utf8_lossy(&out.stderr)
     );
     let want: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let cat = Catalog::read(&path).unwrap();
+    let cat = FixedWidthTable::read(&path).unwrap();
     let cols: Vec<String> = serde_json::from_value(want["columns"].clone()).unwrap();
     assert_eq!(cat.columns, cols);
     let tics: Vec<u64> = serde_json::from_value(want["tic"].clone()).unwrap();

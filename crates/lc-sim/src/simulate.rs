@@ -438,7 +438,7 @@ pub fn file_name(index: u64, sector: u32, tic: u64, cadence: Cadence) -> String 
 
 /// Progress of a run: light curves written so far, out of the total.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Progress {
+pub struct SimProgress {
     /// Light curves written.
     pub done: usize,
     /// Light curves asked for.
@@ -455,7 +455,7 @@ pub fn simulate_to_dir(
     dir: &Path,
     seed: u64,
     n: usize,
-    progress: &(dyn Fn(Progress) + Sync),
+    progress: &(dyn Fn(SimProgress) + Sync),
 ) -> Result<Vec<Truth>> {
     cfg.validate()?;
     check_range(
@@ -481,7 +481,7 @@ pub fn simulate_to_dir(
                     source,
                 })?;
                 let d = done.fetch_add(1, Ordering::Relaxed) + 1;
-                progress(Progress { done: d, total: n });
+                progress(SimProgress { done: d, total: n });
                 Ok(sim.truth)
             })
             .collect::<Result<Vec<Truth>>>()

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::builder::TypedValueParser;
 use indicatif::{ProgressBar, ProgressStyle};
-use lc_sim::{self, Cadence, Class, Progress, SimConfig};
+use lc_sim::{self, Cadence, Class, SimConfig, SimProgress};
 
 /// Arguments of `calnet simulate`.
 #[derive(clap::Args)]
@@ -92,7 +92,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         ProgressBar::hidden()
     };
-    let progress = |p: Progress| bar.set_position(p.done as u64);
+    let progress = |p: SimProgress| bar.set_position(p.done as u64);
     let rows = lc_sim::simulate_to_dir(&cfg, &args.out, args.seed, args.n, &progress)
         .with_context(|| format!("simulating into {}", args.out.display()))?;
     bar.finish_and_clear();

@@ -21,7 +21,7 @@ pub struct DataArgs {
     /// Labels CSV: a `label` column (1 = EB, 0 = other) and a `file` or `tic` column.
     #[arg(long, value_name = "FILE")]
     pub labels: Option<PathBuf>,
-    /// Catalog of EBs (astropy fixed_width_two_line with a TIC column), instead of --labels.
+    /// Catalog of EBs (astropy fixed_width_two_line with a tic or TIC column), instead of --labels.
     #[arg(
         long,
         value_name = "FILE",
@@ -45,7 +45,7 @@ Inputs, one of:
                                      (labels.csv of `calnet simulate` works as it is)
   --data DIR... --catalog FILE --negatives DIR...
                                      EBs: files in --data whose TIC is in the catalog (astropy
-                                     fixed_width_two_line with a TIC column); others: --negatives
+                                     fixed_width_two_line with a tic or TIC column); others: --negatives
   --features DIR --labels FILE       reference-layout DIR/lc.csv and DIR/gls.csv
 
 Writes into --out: metrics.json, metrics.csv, curves.png, confusion.png (best epoch, validation),

@@ -1,6 +1,7 @@
-//! Catalogs in astropy's `ascii.fixed_width_two_line` layout (the layout of CALNet's
-//! `training_samples.dat` and of the catalogs `calnet classify` writes): a line of column
-//! names, a line of `-` runs marking each column's extent, then one row per line.
+//! Tables in astropy's `ascii.fixed_width_two_line` layout (the layout of CALNet's
+//! `training_samples.dat` and of the `catalog.dat` that `calnet classify` writes, through
+//! `calnet::catalog::Catalog`): a line of column names, a line of `-` runs marking each
+//! column's extent, then one row per line.
 
 use std::path::Path;
 
@@ -8,21 +9,21 @@ use crate::error::{Result, TrainError};
 
 /// A table read from a `fixed_width_two_line` file; every cell is kept as trimmed text.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Catalog {
+pub struct FixedWidthTable {
     /// Column names, in file order.
     pub columns: Vec<String>,
     /// Rows of cells, one cell per column (empty when blank).
     pub rows: Vec<Vec<String>>,
 }
 
-impl Catalog {
-    /// Reads a catalog file.
+impl FixedWidthTable {
+    /// Reads a table file (a catalog, for example).
     ///
     /// ```
     /// let dir = tempfile::tempdir().unwrap();
     /// let path = dir.path().join("eb.dat");
     /// std::fs::write(&path, "  TIC class\n----- -----\n   12    EA\n  345\n").unwrap();
-    /// let cat = calnet_train::Catalog::read(&path).unwrap();
+    /// let cat = calnet_train::FixedWidthTable::read(&path).unwrap();
     /// assert_eq!(cat.tics(&path).unwrap(), vec![12, 345]);
     /// assert_eq!(cat.column("class").unwrap(), vec!["EA", ""]);
     /// ```
@@ -90,7 +91,7 @@ impl Catalog {
         let rows = lines
             .map(|(_, l)| (0..spans.len()).map(|k| cell(l, k)).collect())
             .collect();
-        Ok(Catalog { columns, rows })
+        Ok(FixedWidthTable { columns, rows })
     }
 
     /// The cells of a column (name matched without regard to case).
@@ -102,7 +103,8 @@ impl Catalog {
         Some(self.rows.iter().map(|r| r[k].as_str()).collect())
     }
 
-    /// The `TIC` column as numbers; `path` only names the file in errors.
+    /// The `tic` column as numbers (`TIC` in the original CALNet's catalogs: names match
+    /// whatever their case); `path` only names the file in errors.
     pub fn tics(&self, path: &Path) -> Result<Vec<u64>> {
         let bad = |line: usize, reason: String| TrainError::Catalog {
             path: path.to_owned(),
@@ -111,12 +113,12 @@ impl Catalog {
         };
         let col = self
             .column("TIC")
-            .ok_or_else(|| bad(1, "no `TIC` column".into()))?;
+            .ok_or_else(|| bad(1, "no `tic` (or `TIC`) column".into()))?;
         col.iter()
             .enumerate()
             .map(|(i, s)| {
                 s.parse()
-                    .map_err(|_| bad(i + 3, format!("TIC `{s}` is not a number")))
+                    .map_err(|_| bad(i + 3, format!("tic `{s}` is not a number")))
             })
             .collect()
     }
@@ -128,14 +130,17 @@ mod tests {
 
     #[test]
     fn malformed_catalogs_are_errors() {
-        assert!(Catalog::parse("").is_err());
-        assert!(Catalog::parse("TIC\n").is_err());
-        assert_eq!(Catalog::parse("TIC\n--x\n1\n").unwrap_err().0, 2);
-        let c = Catalog::parse("TIC\n---\nabc\n").unwrap();
+        assert!(FixedWidthTable::parse("").is_err());
+        assert!(FixedWidthTable::parse("TIC\n").is_err());
+        assert_eq!(FixedWidthTable::parse("TIC\n--x\n1\n").unwrap_err().0, 2);
+        let c = FixedWidthTable::parse("TIC\n---\nabc\n").unwrap();
         assert!(c
             .tics(Path::new("x.dat"))
             .unwrap_err()
             .to_string()
             .contains("line 3"));
+        // calnet classify's catalog.dat names the column `tic`.
+        let ours = FixedWidthTable::parse("  tic sectors\n----- -------\n   12       4\n").unwrap();
+        assert_eq!(ours.tics(Path::new("catalog.dat")).unwrap(), vec![12]);
     }
 }
