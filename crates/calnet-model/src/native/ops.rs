@@ -231,6 +231,8 @@ impl Cbam {
 /// exactly as `row.iter().sum()` and `fold(-inf, nan_max)` compute it. A single fold is one
 /// chain of dependent additions (or maxima); eight channels at a time give the CPU eight
 /// independent chains, with every channel's operations unchanged.
+// One time index `l` reads eight rows: the index is the clearest form.
+#[allow(clippy::needless_range_loop)]
 fn channel_sums_and_maxima(x: &[f32], channels: usize, len: usize) -> (Vec<f32>, Vec<f32>) {
     const LANES: usize = 8;
     // The starting value of `Iterator::sum` for f32, whichever zero the standard library uses.
