@@ -4,40 +4,25 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+use calnet_test_support::{python_ok, repo_root};
 
 use calnet_model::tch::Tensor;
 
 mod common;
 use common::{calnet, CPU_ONE_THREAD};
 
-const PYTHON: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../.venv/bin/python");
-const SCRIPT: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../scripts/model_reference.py"
-);
-
 /// Weights and inputs from PyTorch: (folder, model.pth, expected tensors).
 fn reference(dir: &Path, batch: usize) -> HashMap<String, Tensor> {
-    assert!(
-        Path::new(PYTHON).exists(),
-        "{PYTHON} is missing: run `make setup` first"
-    );
-    let out = Command::new(PYTHON)
-        .args([
-            SCRIPT,
-            "make",
-            dir.to_str().unwrap(),
-            "--batch",
-            &batch.to_string(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let script = repo_root().join("scripts/model_reference.py");
+    python_ok([
+        script.as_os_str(),
+        "make".as_ref(),
+        dir.as_os_str(),
+        "--batch".as_ref(),
+        batch.to_string().as_ref(),
+    ]);
     Tensor::read_safetensors(dir.join("expected.safetensors"))
         .unwrap()
         .into_iter()

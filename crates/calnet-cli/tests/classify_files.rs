@@ -13,26 +13,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use calnet_model::{self, tch, CalNet};
+use calnet_test_support::random_weights;
 
 mod common;
 use common::calnet;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/lc");
-
-/// Random weights, the same in every test (seeded).
-fn weights(dir: &Path) -> PathBuf {
-    // libtorch's generator is one per process and the tests run on parallel threads: without
-    // the lock another test's initialisation could draw between the seed and this one's.
-    static SEEDED: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _seeded = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
-    tch::manual_seed(7);
-    let vs = tch::nn::VarStore::new(tch::Device::Cpu);
-    let _net = CalNet::new(&vs.root());
-    let path = dir.join("random.safetensors");
-    calnet_model::save_safetensors(&vs, &path).unwrap();
-    path
-}
 
 /// The options every run of a test shares. Random weights give p_eb near 0.2, so a threshold
 /// there makes some segments candidates (sheets, catalog rows) and others not.
@@ -107,7 +93,7 @@ fn journal_records(dir: &Path) -> usize {
 #[test]
 fn killed_and_restarted_runs_end_identical_to_a_clean_run() {
     let tmp = tempfile::tempdir().unwrap();
-    let w = weights(tmp.path());
+    let w = random_weights(tmp.path());
     let inputs = [Path::new(FIXTURES)];
     let clean = tmp.path().join("clean");
     let o = calnet(classify_args(&inputs, &w, &clean, &[]));
@@ -185,7 +171,7 @@ fn killed_and_restarted_runs_end_identical_to_a_clean_run() {
 #[test]
 fn shards_merge_into_exactly_the_single_run() {
     let tmp = tempfile::tempdir().unwrap();
-    let w = weights(tmp.path());
+    let w = random_weights(tmp.path());
     let inputs = [Path::new(FIXTURES)];
     let single = tmp.path().join("single");
     let o = calnet(classify_args(&inputs, &w, &single, &[]));
@@ -246,7 +232,7 @@ fn shards_merge_into_exactly_the_single_run() {
 #[test]
 fn a_broken_file_never_stops_the_run() {
     let tmp = tempfile::tempdir().unwrap();
-    let w = weights(tmp.path());
+    let w = random_weights(tmp.path());
     let data = tmp.path().join("data");
     std::fs::create_dir(&data).unwrap();
     let good = "tess2020106103520-s0024-0000000199574208-0180-s_lc.fits";
@@ -289,7 +275,7 @@ fn a_broken_file_never_stops_the_run() {
 #[test]
 fn outputs_do_not_depend_on_the_number_of_threads() {
     let tmp = tempfile::tempdir().unwrap();
-    let w = weights(tmp.path());
+    let w = random_weights(tmp.path());
     let inputs = [Path::new(FIXTURES)];
     let runs: Vec<BTreeMap<String, Vec<u8>>> = ["1", "3"]
         .iter()

@@ -3,25 +3,27 @@
 //! `--threads`, a broken file is reported and the rest completes, `npy` holds the same values,
 //! and Python reads the CSV values back to the same float32.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::ffi::OsStr;
+use std::path::Path;
+use std::process::Output;
 
-fn root() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
+use calnet_test_support::{python_ok, repo_root};
+
+mod common;
 
 fn calnet(args: &[&str], out: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_calnet"))
-        .arg("features")
-        .args(args)
-        .arg("--out")
-        .arg(out)
-        .output()
-        .expect("running calnet")
+    let mut all: Vec<&OsStr> = vec!["features".as_ref()];
+    all.extend(args.iter().map(OsStr::new));
+    all.extend([OsStr::new("--out"), out.as_os_str()]);
+    common::calnet(all)
 }
 
 fn fixture(name: &str) -> String {
-    root().join("fixtures/lc").join(name).display().to_string()
+    repo_root()
+        .join("fixtures/lc")
+        .join(name)
+        .display()
+        .to_string()
 }
 
 /// Rows of a reference-csv file: (file name, values).
@@ -38,7 +40,10 @@ fn rows(path: &Path) -> Vec<(String, Vec<f32>)> {
 }
 
 fn golden_f32(case: &str, name: &str) -> Vec<f32> {
-    let p = root().join("fixtures/golden/lc-prep").join(case).join(name);
+    let p = repo_root()
+        .join("fixtures/golden/lc-prep")
+        .join(case)
+        .join(name);
     std::fs::read(&p)
         .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
         .chunks_exact(4)
@@ -73,7 +78,7 @@ fn reference_csv_rows_equal_the_reference_pipeline() {
     assert_eq!(gls.len(), seg_lines.len());
     // Golden segments of these two files, in the golden's (time) order.
     let golden: Vec<String> =
-        std::fs::read_to_string(root().join("fixtures/golden/lc-prep/cases.txt"))
+        std::fs::read_to_string(repo_root().join("fixtures/golden/lc-prep/cases.txt"))
             .unwrap()
             .lines()
             .filter(|l| {
@@ -112,7 +117,7 @@ fn output_is_the_same_whatever_the_thread_count_and_broken_files_do_not_stop_the
     let dir = tempfile::tempdir().unwrap();
     let broken = dir.path().join("broken.fits");
     std::fs::write(&broken, b"not a FITS file").unwrap();
-    let lc_dir = root().join("fixtures/lc").display().to_string();
+    let lc_dir = repo_root().join("fixtures/lc").display().to_string();
     let one = dir.path().join("one");
     let two = dir.path().join("two");
     let a = calnet(&[broken.to_str().unwrap(), &lc_dir, "--threads", "1"], &one);
@@ -167,12 +172,6 @@ fn npy_holds_the_csv_values_and_python_reads_the_csv_back_exactly() {
     assert!(calnet(&[&input, "--format", "npy"], &npy_dir)
         .status
         .success());
-    let python = root().join(".venv/bin/python");
-    assert!(
-        python.exists(),
-        "{} missing: run `make setup`",
-        python.display()
-    );
     // numpy reads the .npy files, and Python's float() reads every CSV value back to the
     // float32 that the .npy holds.
     let script = r#"
@@ -186,18 +185,7 @@ for name in ("lc", "gls"):
     assert (m.view(np.uint32) == c.view(np.uint32)).all(), name
     print(name, m.shape)
 "#;
-    let out = Command::new(&python)
-        .arg("-c")
-        .arg(script)
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = python_ok(["-c".as_ref(), script.as_ref(), dir.path().as_os_str()]);
     assert!(
         text.contains("lc (2, 4000)") && text.contains("gls (2, 1000)"),
         "{text}"

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use calnet_model::{self, tch, CalNet};
+use calnet_test_support::random_weights;
 
 mod common;
 
@@ -191,15 +191,6 @@ fn run<S: AsRef<std::ffi::OsStr> + std::fmt::Debug>(args: &[S]) -> Output {
     o
 }
 
-fn weights(dir: &Path) -> PathBuf {
-    tch::manual_seed(7);
-    let vs = tch::nn::VarStore::new(tch::Device::Cpu);
-    let _net = CalNet::new(&vs.root());
-    let path = dir.join("random.safetensors");
-    calnet_model::save_safetensors(&vs, &path).unwrap();
-    path
-}
-
 /// Rows of a CSV keyed by their first field's file name (paths differ between folders).
 fn rows_by_file(path: &Path) -> BTreeMap<String, Vec<String>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -234,7 +225,7 @@ fn every_command_survives_the_hostile_corpus() {
     }
     let bad = bad_files(&mixed);
     let odd = odd_files(&mixed);
-    let w = weights(tmp.path());
+    let w = random_weights(tmp.path());
     let cpu = common::CPU_ONE_THREAD;
 
     // inspect: every file gets a line; the bad ones make it exit 1.
@@ -445,7 +436,7 @@ fn out_of_range_arguments_are_usage_errors() {
 #[test]
 fn one_writer_per_folder_and_a_closed_pipe() {
     let tmp = tempfile::tempdir().unwrap();
-    let w = weights(tmp.path());
+    let w = random_weights(tmp.path());
     let out = tmp.path().join("out");
     let file = Path::new(FIXTURES).join(GOOD[0]);
     let args = |out: &Path, threshold: &str| -> Vec<String> {

@@ -2,29 +2,23 @@
 //! (`fixtures/golden/tess-io/expected.json`, from `scripts/tess_io_expected.py`).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
+use calnet_test_support::fixture;
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
+mod common;
 
 fn fixtures() -> PathBuf {
-    root().join("fixtures/lc")
+    fixture("lc")
 }
 
 fn calnet(args: &[&std::ffi::OsStr]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_calnet"))
-        .arg("inspect")
-        .args(args)
-        .output()
-        .expect("running calnet")
+    common::calnet(std::iter::once("inspect".as_ref()).chain(args.iter().copied()))
 }
 
 fn expected() -> serde_json::Map<String, Value> {
-    let text =
-        std::fs::read_to_string(root().join("fixtures/golden/tess-io/expected.json")).unwrap();
+    let text = std::fs::read_to_string(fixture("golden/tess-io/expected.json")).unwrap();
     serde_json::from_str(&text).unwrap()
 }
 

@@ -167,15 +167,6 @@ fn simulate_writes_readable_files_that_match_their_labels() {
     // `calnet inspect` reads every file.
     ok(&calnet(["inspect", dir.to_str().unwrap()]));
     // astropy reads them too, with the same TIC, sector, rows and flux as tess_io.
-    let python = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../.venv/bin/python"
-    ));
-    assert!(
-        python.exists(),
-        "{} missing: run `make setup`",
-        python.display()
-    );
     let script = r#"
 import sys, numpy as np
 from astropy.io import fits
@@ -185,7 +176,7 @@ for name in sys.argv[2:]:
         f = np.array(d['PDCSAP_FLUX'], dtype=float)
         print(name, h[0].header['TICID'], h[0].header['SECTOR'], len(d), int(np.isnan(f).sum()), repr(float(np.nansum(f))))
 "#;
-    let mut cmd = Command::new(&python);
+    let mut cmd = Command::new(calnet_test_support::python());
     cmd.args(["-c", script, dir.to_str().unwrap()]);
     cmd.args(rows.iter().map(|r| r.file.as_str()));
     let out = cmd.output().unwrap();
