@@ -51,6 +51,7 @@ pub mod journal;
 mod lock;
 mod merge;
 mod shard;
+mod weights_hash;
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
@@ -70,6 +71,7 @@ pub use journal::{Journal, RunHeader};
 pub use lock::LOCK;
 pub use merge::merge;
 pub use shard::{ParseShardError, Shard};
+pub use weights_hash::{default_cache_dir, weights_sha256};
 
 use crate::catalog::{
     self, Catalog, Classified, FileRecord, Outcome, SegmentPeriod, SegmentResult, SkipRecord,
@@ -137,6 +139,9 @@ pub struct ClassifyOptions {
     pub shard: Option<Shard>,
     /// How light curves become model inputs.
     pub features: FeatureConfig,
+    /// Where the weights' SHA-256 (the journal's name for them) is remembered between runs,
+    /// by path, size and modification time ([`weights_sha256`]); `None`: hashed on every run.
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl ClassifyOptions {
@@ -154,6 +159,7 @@ impl ClassifyOptions {
             plots: Plots::Candidates,
             shard: None,
             features: FeatureConfig::reference(),
+            cache_dir: default_cache_dir(),
         }
     }
 }
@@ -303,9 +309,10 @@ pub fn classify(
         source,
     };
     let native = options.device.engine().map_err(weights_error)? == Engine::Native;
-    // The weights are hashed (for the journal) while they load, not after.
+    // The weights' hash (for the journal) comes from the cache, or is computed while they
+    // load, not after.
     let (classifier, weights_sha256) = std::thread::scope(|s| {
-        let hash = s.spawn(|| file_sha256(&options.weights));
+        let hash = s.spawn(|| weights_sha256(&options.weights, options.cache_dir.as_deref()));
         let classifier = Classifier::load(
             &options.weights,
             ClassifierOptions {
@@ -458,19 +465,6 @@ fn list_sha256(names: &[String]) -> String {
         h.update(b"\n");
     }
     hex(&h.finalize())
-}
-
-fn file_sha256(path: &Path) -> Result<String, Error> {
-    let mut h = Sha256::new();
-    let mut f = std::fs::File::open(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    std::io::copy(&mut f, &mut h).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    Ok(hex(&h.finalize()))
 }
 
 fn hex(bytes: &[u8]) -> String {
