@@ -2,7 +2,6 @@
 //! original CALNet catalogs) gives the values of `catalog.csv`, column by column, with missing
 //! values masked.
 
-use std::path::Path;
 use std::process::Command;
 
 use calnet::catalog::{self, Classified, FileRecord, Outcome, SegmentPeriod, SegmentResult};
@@ -10,8 +9,6 @@ use calnet::period::PeriodEstimate;
 
 const S4: &str = "tess2018292075959-s0004-0000000098853987-0124-s_lc.fits";
 const S31: &str = "tess2020294194027-s0031-0000000098853987-0198-s_lc.fits";
-
-const PYTHON: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
 
 /// Reads both files with astropy and prints, per row, the .dat values next to the .csv values.
 const SCRIPT: &str = r#"
@@ -96,10 +93,6 @@ fn record(
 
 #[test]
 fn astropy_reads_catalog_dat_as_catalog_csv() {
-    assert!(
-        Path::new(PYTHON).exists(),
-        "{PYTHON} is missing: run `make setup` (scripts/setup.sh) first"
-    );
     let records = vec![
         record(0, 98853987, 4, &[0.998, 0.95], true, Some(S4)),
         record(1, 98853987, 31, &[0.42, 0.999], true, Some(S31)),
@@ -122,7 +115,7 @@ fn astropy_reads_catalog_dat_as_catalog_csv() {
     assert!(unread.depth1.is_nan() && unread.reason.starts_with("cannot read"));
     let vetted = cat.rows[1].vetting.as_ref().unwrap();
     assert!(vetted.depth1.is_finite() && vetted.snr1 > 0.0, "{vetted:?}");
-    let out = Command::new(PYTHON)
+    let out = Command::new(calnet_test_support::python())
         .args([
             "-c",
             SCRIPT,

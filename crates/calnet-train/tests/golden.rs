@@ -3,14 +3,10 @@
 //! Goldens: `scripts/train_golden.py`; astropy runs from the project's .venv at test time.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
+use calnet_test_support::repo_root as root;
 use calnet_train::{Adam, FixedWidthTable, Metrics};
 use tch::{nn, Device, Kind, Tensor};
-
-fn root() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
 
 #[test]
 fn metrics_match_numpy() {
@@ -87,12 +83,7 @@ fn adam_amsgrad_matches_torch() {
 
 #[test]
 fn catalog_reader_matches_astropy() {
-    let python = root().join(".venv/bin/python");
-    assert!(
-        python.exists(),
-        "{} is missing: run `make setup` (scripts/setup.sh) first",
-        python.display()
-    );
+    let python = calnet_test_support::python();
     let path = root().join("fixtures/catalogs/training_samples.dat");
     let script = r#"
 import json, sys

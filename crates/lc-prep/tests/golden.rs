@@ -9,22 +9,10 @@ use lc_prep::features::normalised_time;
 use lc_prep::{npy, resample, FeatureConfig, FeatureExtractor};
 use std::path::{Path, PathBuf};
 
+use calnet_test_support::python;
+
 fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/golden/lc-prep")
-}
-
-fn python() -> PathBuf {
-    let p = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../.venv/bin/python"
-    ))
-    .to_path_buf();
-    assert!(
-        p.exists(),
-        "{} is missing: run `make setup` (scripts/setup.sh) first",
-        p.display()
-    );
-    p
 }
 
 fn fixture(file: &str) -> PathBuf {

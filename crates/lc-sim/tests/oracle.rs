@@ -7,20 +7,8 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+use calnet_test_support::python;
 use lc_sim::{occulted_fraction, QuadraticLd};
-
-fn python() -> std::path::PathBuf {
-    let p = std::path::PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../.venv/bin/python"
-    ));
-    assert!(
-        p.exists(),
-        "{} is missing: run `make setup` (scripts/setup.sh) to create the Python environment",
-        p.display()
-    );
-    p
-}
 
 fn run_python(script: &str, input: &str) -> Vec<f64> {
     let mut child = Command::new(python())

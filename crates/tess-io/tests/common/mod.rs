@@ -17,32 +17,10 @@ pub const CW_ERI_S4: &str = "tess2018292075959-s0004-0000000098853987-0124-s_lc.
 pub const QLP: &str = "hlsp_qlp_tess_ffi_s0002-0000000038846515_tess_v01_llc.fits";
 pub const TESS_SPOC_1800: &str = "hlsp_tess-spoc_tess_phot_0000000038846515-s0001_tess_v1_lc.fits";
 
-pub fn repo_root() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
-
-/// The project's Python (made by `make test` before the tests run).
-pub fn python() -> PathBuf {
-    let p = repo_root().join(".venv/bin/python");
-    assert!(
-        p.exists(),
-        "{} is missing: run `make test` (or scripts/setup.sh) to create the venv with astropy",
-        p.display()
-    );
-    p
-}
+pub use calnet_test_support::repo_root;
 
 /// Runs a committed script with the venv's Python; panics with its stderr when it fails.
 pub fn run_script(script: &str, args: &[&std::ffi::OsStr]) -> String {
-    let out = std::process::Command::new(python())
-        .arg(repo_root().join("scripts").join(script))
-        .args(args)
-        .output()
-        .expect("running the venv python");
-    assert!(
-        out.status.success(),
-        "{script} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    let script = repo_root().join("scripts").join(script);
+    calnet_test_support::python_ok(std::iter::once(script.as_os_str()).chain(args.iter().copied()))
 }
