@@ -245,9 +245,6 @@ fn channel_sums_and_maxima(x: &[f32], channels: usize, len: usize) -> (Vec<f32>,
         let rows: [&[f32]; LANES] = std::array::from_fn(|j| &rows[j * len..(j + 1) * len]);
         let mut s = [zero; LANES];
         let mut m = [f32::NEG_INFINITY; LANES];
-        // One time index across the eight rows at once is the point (eight independent
-        // chains); an iterator over one row would not express it.
-        #[allow(clippy::needless_range_loop)]
         for l in 0..len {
             for j in 0..LANES {
                 let v = rows[j][l];
