@@ -167,7 +167,7 @@ pub fn white_sigma(tmag: f64, cadence_s: f64) -> f64 {
 /// noise ([`NoiseModel`]). Full-frame images: the same 2-minute white noise binned to the
 /// cadence plus the floor in quadrature as white noise, i.e. the whole one-hour precision of
 /// Stassun et al. (2018) scaled by `sqrt(3600 s / cadence)`. Sullivan et al. (2015, ApJ 809,
-/// 77, section 6.3) state the floor as 60 ppm hr^1/2, a white term; at 30 minutes the
+/// 77) state the floor as 60 ppm hr^1/2, a white term; at 30 minutes the
 /// systematics of successive full frames (pointing jitter, background fitted per frame) are
 /// nearly independent. The real 30-minute TESS-SPOC light curves agree with this within 5% for
 /// T = 8-11 (docs/simulation.md), where the binned white noise alone is 9-17% low.
