@@ -12,31 +12,56 @@
 //! root.present().unwrap();
 //! ```
 
+use std::error::Error;
 use std::path::Path;
 use std::sync::Once;
+
+use plotters::drawing::DrawingAreaErrorKind;
 
 pub use plotters;
 
 pub mod periodogram;
 pub mod sheet;
 
-/// Why a picture could not be drawn (the path and plotters' message).
+/// Why a picture could not be drawn: its path and the reason in words.
 #[derive(Debug, thiserror::Error)]
 #[error("{path}: cannot draw: {reason}")]
 pub struct PlotError {
     /// The picture's path.
     pub path: String,
-    /// plotters' message.
+    /// What went wrong, in words (never plotters' Debug form).
     pub reason: String,
 }
 
 impl PlotError {
-    /// The error for the picture at `path` that plotters failed to draw with `reason`.
-    pub fn new(path: &Path, reason: impl std::fmt::Display) -> Self {
+    /// The error for the picture at `path` that could not be drawn because of `reason` (an
+    /// I/O error, plotters' error on a bitmap, or a message); see [`reason`].
+    pub fn new(path: &Path, reason: impl Into<Box<dyn Error>>) -> Self {
         PlotError {
             path: path.display().to_string(),
-            reason: reason.to_string(),
+            reason: self::reason(reason.into().as_ref()),
         }
+    }
+}
+
+/// plotters' error on a bitmap in words. Its `Display` shows the backend's error in Debug
+/// form: a full disk read `backend error: Drawing backend error:
+/// ImageError(IoError(Os { code: 28, ... }))`, an unknown extension `ImageError(Unsupported(
+/// UnsupportedError { ... }))`. Any other error is its `Display`.
+pub fn reason(e: &(dyn Error + 'static)) -> String {
+    use plotters_backend::DrawingErrorKind::{DrawingError, FontError};
+    use plotters_bitmap::BitMapBackendError as B;
+    let Some(e) = e.downcast_ref::<DrawingAreaErrorKind<B>>() else {
+        return e.to_string();
+    };
+    match e {
+        DrawingAreaErrorKind::BackendError(DrawingError(B::ImageError(e))) => e.to_string(),
+        DrawingAreaErrorKind::BackendError(DrawingError(B::IOError(e))) => e.to_string(),
+        DrawingAreaErrorKind::BackendError(DrawingError(B::InvalidBuffer)) => {
+            "the pixel buffer does not match the picture's size".to_string()
+        }
+        DrawingAreaErrorKind::BackendError(FontError(e)) => format!("font: {e}"),
+        other => other.to_string(),
     }
 }
 

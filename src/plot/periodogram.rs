@@ -7,8 +7,9 @@ use plotters::prelude::*;
 
 use super::{register_fonts, PlotError, FONT};
 
-/// Draws `power` against `periods` (days, any order) into a PNG at `path` (atomically), with vertical lines
-/// at `best_period` (red) and twice it (green) when it is given and inside the axis.
+/// Draws `power` against `periods` (days, any order) into a PNG at `path` (atomically; its
+/// name must end in `.png`), with vertical lines at `best_period` (red) and twice it (green)
+/// when it is given and inside the axis.
 ///
 /// ```no_run
 /// let periods = [0.5, 1.0, 2.0, 4.0];
@@ -24,6 +25,18 @@ pub fn periodogram(
     best_period: Option<f64>,
 ) -> Result<(), PlotError> {
     register_fonts();
+    // The encoder picks the format by the extension, and the temporary file's random suffix
+    // would stand for a missing one.
+    let reason = match path.extension().and_then(|e| e.to_str()) {
+        Some(e) if e.eq_ignore_ascii_case("png") => None,
+        Some(e) => Some(format!(
+            "the picture is a PNG: its name must end in .png, not .{e}"
+        )),
+        None => Some("the picture is a PNG: its name must end in .png".to_string()),
+    };
+    if let Some(reason) = reason {
+        return Err(PlotError::new(path, reason));
+    }
     let out = tess_io::AtomicFile::create(path).map_err(|e| PlotError::new(path, e))?;
     draw(out.temp_path(), title, periods, power, best_period)
         .map_err(|e| PlotError::new(path, e))?;
@@ -86,4 +99,29 @@ fn draw(path: &Path, title: &str, periods: &[f64], power: &[f64], best: Option<f
     chart.draw_series(LineSeries::new(pts, BLACK.stroke_width(1)))?;
     root.present()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A write that fails (a full disk: Linux's /dev/full) reads as words, not plotters'
+    /// `backend error: Drawing backend error: ImageError(IoError(Os { .. }))`.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_full_disk_is_told_in_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let full = dir.path().join("full.png");
+        std::os::unix::fs::symlink("/dev/full", &full).unwrap();
+        let periods = [0.5, 1.0, 2.0, 4.0];
+        let power = [0.1, 0.9, 0.3, 0.2];
+        register_fonts();
+        let e = draw(&full, "TIC 1", &periods, &power, Some(1.0)).unwrap_err();
+        let e = PlotError::new(&full, e);
+        assert!(e.reason.contains("No space left on device"), "{e}");
+        assert!(!e.to_string().contains("Error("), "{e}");
+        assert!(e
+            .to_string()
+            .starts_with(&format!("{}: cannot draw: ", full.display())));
+    }
 }

@@ -86,17 +86,9 @@ pub struct Sheet<'a> {
 
 type DrawResult<T> = Result<T, String>;
 
-/// plotters' error in words (its Debug form is a nested struct; a full disk read as
-/// `DrawingErrorKind::DrawingError(ImageError(IoError(...)))`).
+/// plotters' error in words ([`super::reason`]).
 fn err(e: DrawingAreaErrorKind<plotters_bitmap::BitMapBackendError>) -> String {
-    use plotters_backend::DrawingErrorKind::DrawingError;
-    use plotters_bitmap::BitMapBackendError as B;
-    let reason = match &e {
-        DrawingAreaErrorKind::BackendError(DrawingError(B::ImageError(e))) => e.to_string(),
-        DrawingAreaErrorKind::BackendError(DrawingError(B::IOError(e))) => e.to_string(),
-        other => other.to_string(),
-    };
-    format!("drawing failed: {reason}")
+    format!("drawing failed: {}", super::reason(&e))
 }
 
 impl Sheet<'_> {

@@ -97,3 +97,39 @@ fn a_file_that_is_not_fits_fails_with_its_name() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad.fits"));
 }
+
+/// A picture that cannot be drawn fails with its path and the reason in words (plotters' Debug
+/// form once showed through: `ImageError(Unsupported(UnsupportedError { ... }))`), after the
+/// CSV is written.
+#[test]
+fn a_plot_that_cannot_be_drawn_names_the_picture_and_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    for (name, reason) in [
+        ("p.xyz", "its name must end in .png, not .xyz"),
+        ("p", "its name must end in .png"),
+        ("no-such-folder/p.png", "No such file or directory"),
+    ] {
+        let png = dir.path().join(name);
+        let out = Command::new(env!("CARGO_BIN_EXE_calnet"))
+            .arg("gls")
+            .arg(cw_eri())
+            .arg("--out")
+            .arg(&csv)
+            .arg("--plot")
+            .arg(&png)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        let want = format!("{}: cannot draw: ", png.display());
+        assert!(stderr.contains(&want), "{name}: {stderr}");
+        assert!(stderr.contains(reason), "{name}: {stderr}");
+        // No Debug structs, no temporary file's name.
+        assert!(!stderr.contains("Error("), "{name}: {stderr}");
+        assert!(!stderr.contains(tess_io::TEMP_PREFIX), "{name}: {stderr}");
+        assert!(!png.exists(), "{name}");
+        assert_eq!(read_csv(&csv).len(), 1000);
+        std::fs::remove_file(&csv).unwrap();
+    }
+}

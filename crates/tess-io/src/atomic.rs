@@ -60,7 +60,11 @@ impl AtomicFile {
             // Given to open(2) as its mode, so the process umask still applies.
             builder.permissions(std::fs::Permissions::from_mode(0o666));
         }
-        let tmp = builder.tempfile_in(folder(&target))?;
+        let tmp = builder.tempfile_in(folder(&target)).map_err(|e| {
+            // tempfile names its temporary path in the message; a missing folder is better
+            // told by the folder's own error (the caller names the target).
+            std::fs::metadata(folder(&target)).err().unwrap_or(e)
+        })?;
         Ok(AtomicFile { target, tmp })
     }
 
