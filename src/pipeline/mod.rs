@@ -550,6 +550,7 @@ impl Stages<'_> {
     }
 
     fn prepare_file(&self, index: usize) -> Prepared {
+        inject_panic("prepare", &self.names[index]);
         let lc = tess_io::read(&self.files[index]).map_err(|e| e.reason())?;
         let features = self.extractor.extract(&lc).map_err(|e| e.to_string())?;
         Ok((lc, features))
@@ -652,6 +653,9 @@ impl Stages<'_> {
         classifier: &Classifier,
         files: &[(usize, LightCurve, Features)],
     ) -> Result<Vec<f32>, Error> {
+        for (index, _, _) in files {
+            inject_panic("forward", &self.names[*index]);
+        }
         let segments = || files.iter().flat_map(|(_, _, f)| f.segments.iter());
         let lc: Vec<f32> = segments().flat_map(|s| s.lc.iter().copied()).collect();
         let gls: Vec<f32> = segments().flat_map(|s| s.gls.iter().copied()).collect();
@@ -721,6 +725,7 @@ impl Stages<'_> {
 
     fn record(&self, finished: Finished, periods: &[f64]) -> Result<FileRecord, Error> {
         let file = self.names[finished.index].clone();
+        inject_panic("record", &file);
         let (lc, features, p) = match finished.result {
             Err(reason) => {
                 return Ok(FileRecord {
@@ -846,6 +851,31 @@ fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, String> {
         )
     })
 }
+
+/// Fault injection for the tests of the panic boundary, in debug builds only (release builds
+/// compile it to nothing): no real input is known to panic any more, yet the boundary must
+/// hold when one does. `CALNET_INJECT_PANIC=STAGE:NAME[,STAGE:NAME...]` panics in `STAGE` for
+/// the input whose path ends with `NAME`: `prepare` (a worker thread reading the file and
+/// computing its features), `record` (the writer thread, before its period and sheet) or
+/// `forward` (the inference loop, which no single file owns).
+#[cfg(debug_assertions)]
+fn inject_panic(stage: &str, file: &str) {
+    let Some(spec) = std::env::var_os("CALNET_INJECT_PANIC") else {
+        return;
+    };
+    let spec = spec.to_string_lossy();
+    let hit = spec
+        .split(',')
+        .filter_map(|s| s.split_once(':'))
+        .any(|(s, name)| s == stage && file.ends_with(name));
+    if hit {
+        panic!("injected panic ({stage}) for {file}");
+    }
+}
+
+#[cfg(not(debug_assertions))]
+#[inline(always)]
+fn inject_panic(_stage: &str, _file: &str) {}
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     payload
