@@ -212,9 +212,8 @@ def features(path_or_lightcurve, mode="reference", quality="reference"):
     return _calnet.features(lc, str(mode), str(quality))
 
 
-SEGMENT_COLUMNS = (
-    "file", "tic", "sector", "segment", "t_start", "t_end", "n_points", "p_eb", "is_eb",
-)
+#: The columns of ``calnet classify``'s ``segments.csv``, in order (defined by the Rust library).
+SEGMENT_COLUMNS = _calnet.SEGMENT_COLUMNS
 
 
 def classify(paths, weights, threshold=0.5, mode="reference", quality="reference"):

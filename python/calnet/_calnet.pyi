@@ -1,9 +1,11 @@
 """Type stubs of the native module (Rust, PyO3)."""
 from os import PathLike
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 import numpy as np
 import numpy.typing as npt
+
+SEGMENT_COLUMNS: Tuple[str, ...]
 
 class LightCurve:
     """A TESS light curve: the rows a quality mask kept, and the file's header values."""

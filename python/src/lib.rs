@@ -494,5 +494,10 @@ fn _calnet(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(periodogram, m)?)?;
     m.add_function(wrap_pyfunction!(calnet_frequencies, m)?)?;
     m.add_function(wrap_pyfunction!(features, m)?)?;
+    // The columns of `calnet classify`'s segments.csv, from the one place that defines them.
+    m.add(
+        "SEGMENT_COLUMNS",
+        pyo3::types::PyTuple::new(m.py(), lc_prep::output::SEGMENT_COLUMNS)?,
+    )?;
     Ok(())
 }

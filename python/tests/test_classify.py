@@ -59,7 +59,10 @@ def test_classify_rows_equal_the_cli(calnet_bin, tmp_path, monkeypatch, with_pan
     subprocess.run([calnet_bin, "classify", *paths, "--weights", str(WEIGHTS), "--out", str(out),
                     "--device", "cpu", "--plots", "none"], check=True, capture_output=True)
     with open(out / "segments.csv") as f:
-        cli = list(csv.DictReader(f))
+        reader = csv.DictReader(f)
+        cli = list(reader)
+    # One layout: the command's header is the package's SEGMENT_COLUMNS.
+    assert tuple(reader.fieldnames) == calnet.SEGMENT_COLUMNS
     rows = calnet.classify(paths, WEIGHTS, threshold=0.5)
     assert isinstance(rows, dict) != with_pandas
     # .tolist() gives Python scalars for numpy arrays and pandas columns alike, so the
