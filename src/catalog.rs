@@ -21,7 +21,7 @@
 //!         tic: Some(98853987), sector: Some(4), product: "SPOC".into(),
 //!         ra: Some(47.1), dec: Some(-17.9), tmag: Some(7.9), teff: Some(6800.0),
 //!         segments: vec![segment(0, 0.98), segment(1, 0.31)],
-//!         skipped: vec![], period: None, sheet: None, quality_bitmask: u32::MAX,
+//!         skipped: vec![], period: None, sheet: None, quality_bitmask: u32::MAX, warnings: vec![],
 //!     }),
 //! };
 //! let catalog = Catalog::from_records(&[record], 0.5);
@@ -108,6 +108,10 @@ pub struct Classified {
     /// used the reference mask (every bit).
     #[serde(default = "every_bit")]
     pub quality_bitmask: u32,
+    /// Warnings about the file, such as a cadence the weights' feature config is not made
+    /// for (`lc_prep::Segments::cadence_warning`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 fn every_bit() -> u32 {
@@ -629,6 +633,7 @@ mod tests {
             }),
             sheet: None,
             quality_bitmask: u32::MAX,
+            warnings: vec![],
         })
     }
 

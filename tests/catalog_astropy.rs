@@ -87,6 +87,7 @@ fn record(
             }),
             sheet: None,
             quality_bitmask: u32::MAX,
+            warnings: vec![],
         }),
     }
 }

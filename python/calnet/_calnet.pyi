@@ -57,6 +57,10 @@ class Classifier:
     ) -> npt.NDArray[np.float32]:
         """p(EB) per row of ``lc`` (n, 4000) and ``gls`` (n, 1000), float32, C-contiguous."""
         ...
+    @property
+    def feature_record(self) -> Dict[str, str]:
+        """The ``features.*`` metadata the weights record (empty: the reference config)."""
+        ...
 
 def read(path: Union[str, PathLike], quality: str, flux: str) -> LightCurve: ...
 def from_arrays(

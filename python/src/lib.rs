@@ -479,6 +479,20 @@ impl Classifier {
         Ok(p.into_pyarray(py))
     }
 
+    /// The feature config the weights were trained on, as their file records it: the
+    /// `features.*` entries of the safetensors metadata (`features.mode`,
+    /// `features.segments`, ...), an empty dict for weights without a record (the published
+    /// .pth: the reference config).
+    #[getter]
+    fn feature_record(&self) -> std::collections::BTreeMap<String, String> {
+        self.inner
+            .metadata()
+            .iter()
+            .filter(|(k, _)| k.starts_with(lc_prep::config::RECORD_PREFIX))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
     fn __repr__(&self) -> String {
         format!("<calnet.Classifier {} (native CPU engine)>", self.path)
     }

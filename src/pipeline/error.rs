@@ -63,6 +63,15 @@ pub enum Error {
         /// The cause.
         source: calnet_model::ModelError,
     },
+    /// The weights' feature record cannot be read, or an explicit feature choice contradicts
+    /// it.
+    #[error("{}: {source}", path.display())]
+    WeightsFeatures {
+        /// The weights file.
+        path: PathBuf,
+        /// The cause.
+        source: lc_prep::Error,
+    },
     /// The network failed on a batch.
     #[error("inference: {0}")]
     Inference(calnet_model::ModelError),

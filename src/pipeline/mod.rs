@@ -61,7 +61,7 @@ use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
 use std::time::{Duration, Instant};
 
 use calnet_model::{Classifier, ClassifierOptions, DeviceSpec, Engine, GLS_LEN, LC_LEN};
-use lc_prep::{FeatureConfig, FeatureExtractor, Features};
+use lc_prep::{FeatureChoice, FeatureConfig, FeatureExtractor, Features};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use tess_io::LightCurve;
@@ -137,8 +137,12 @@ pub struct ClassifyOptions {
     pub plots: Plots,
     /// The part of the inputs to classify.
     pub shard: Option<Shard>,
-    /// How light curves become model inputs.
-    pub features: FeatureConfig,
+    /// Feature parameters asked for explicitly. The feature config is the one the weights
+    /// record (`lc_prep::FeatureConfig::from_record` of their metadata; the reference config
+    /// for a file without a record, such as the published `.pth`), with these choices
+    /// applied where there is no record; a choice that contradicts the record is refused
+    /// ([`Error::WeightsFeatures`]). Default: no choice.
+    pub features: FeatureChoice,
     /// Where the weights' SHA-256 (the journal's name for them) is remembered between runs,
     /// by path, size and modification time ([`weights_sha256`]); `None`: hashed on every run.
     pub cache_dir: Option<PathBuf>,
@@ -146,7 +150,7 @@ pub struct ClassifyOptions {
 
 impl ClassifyOptions {
     /// The defaults: threshold 0.5, device auto, as many jobs as cores, batch 64, sheets of
-    /// candidates, no shard, the reference features.
+    /// candidates, no shard, the weights' feature config.
     pub fn new(weights: impl Into<PathBuf>, out: impl Into<PathBuf>) -> ClassifyOptions {
         ClassifyOptions {
             weights: weights.into(),
@@ -158,7 +162,7 @@ impl ClassifyOptions {
             batch: 64,
             plots: Plots::Candidates,
             shard: None,
-            features: FeatureConfig::reference(),
+            features: FeatureChoice::default(),
             cache_dir: default_cache_dir(),
         }
     }
@@ -219,6 +223,14 @@ pub enum Event<'a> {
     NoTarget {
         /// The file.
         file: &'a str,
+    },
+    /// A file's cadence does not suit the feature config (`lc_prep::Segments::suits`): it is
+    /// classified, and the warning is in its journal record.
+    Warning {
+        /// The file.
+        file: &'a str,
+        /// The warning.
+        message: &'a str,
     },
     /// Counts so far.
     Progress(&'a Progress),
@@ -300,7 +312,6 @@ pub fn classify(
             source,
         })?;
     }
-    let extractor = FeatureExtractor::new(options.features)?;
     let jobs = options.jobs.max(1);
     let batch = options.batch.max(1);
     let threads = options.threads.unwrap_or(jobs).max(1);
@@ -328,6 +339,16 @@ pub fn classify(
         (classifier, hash)
     });
     let classifier = classifier.map_err(weights_error)?;
+    let features_error = |source: lc_prep::Error| Error::WeightsFeatures {
+        path: options.weights.clone(),
+        source,
+    };
+    let record = FeatureConfig::from_record(classifier.metadata()).map_err(features_error)?;
+    let features = options
+        .features
+        .resolve(record.as_ref())
+        .map_err(features_error)?;
+    let extractor = FeatureExtractor::new(features.clone())?;
     let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
     let header = RunHeader {
         format: journal::FORMAT,
@@ -341,7 +362,7 @@ pub fn classify(
         threads: if native { 0 } else { threads },
         threshold: options.threshold,
         plots: options.plots.to_string(),
-        features: format!("{:?}", options.features),
+        features: format!("{features:?}"),
     };
     let (mut journal, earlier) = Journal::open(out, &header)?;
     // Files a killed run was writing: the rerun writes them again.
@@ -498,6 +519,11 @@ struct Stages<'a> {
 }
 
 impl Stages<'_> {
+    /// The run's feature config (the weights' record, or the options' choices).
+    fn config(&self) -> &FeatureConfig {
+        self.extractor.config()
+    }
+
     fn run(
         &self,
         classifier: &Classifier,
@@ -551,9 +577,22 @@ impl Stages<'_> {
 
     fn prepare_file(&self, index: usize) -> Prepared {
         inject_panic("prepare", &self.names[index]);
-        let lc = tess_io::read(&self.files[index]).map_err(|e| e.reason())?;
+        let lc = self
+            .extractor
+            .config()
+            .read_options()
+            .read(&self.files[index])
+            .map_err(|e| e.reason())?;
         let features = self.extractor.extract(&lc).map_err(|e| e.to_string())?;
         Ok((lc, features))
+    }
+
+    /// The warning for a light curve whose cadence does not suit the feature config.
+    fn warning(&self, lc: &LightCurve) -> Option<String> {
+        self.extractor
+            .config()
+            .segments
+            .cadence_warning(lc.meta.cadence_s)
     }
 
     /// The inference loop, in steps of files: the pool reads and extracts one step's files
@@ -614,6 +653,12 @@ impl Stages<'_> {
                 if matches!(&result, Ok((lc, _)) if lc.meta.tic.is_none()) {
                     on_event(Event::NoTarget {
                         file: &self.names[index],
+                    });
+                }
+                if let Some(message) = result.as_ref().ok().and_then(|(lc, _)| self.warning(lc)) {
+                    on_event(Event::Warning {
+                        file: &self.names[index],
+                        message: &message,
                     });
                 }
                 match result {
@@ -777,7 +822,8 @@ impl Stages<'_> {
             skipped,
             period: None,
             sheet: None,
-            quality_bitmask: self.options.features.quality.bitmask(),
+            quality_bitmask: self.config().quality.resolve(meta.product).bitmask(),
+            warnings: self.warning(&lc).into_iter().collect(),
         };
         let candidate = classified.segments.iter().any(|s| s.p_eb > threshold);
         let wants_sheet = match self.options.plots {
@@ -794,7 +840,7 @@ impl Stages<'_> {
                     .position(|s| s.segment == b.segment)
             });
             if let (Some(best), Some(pos)) = (best, best_pos) {
-                let (t, f) = segment_points(&lc, &self.options.features, best.t_start, best.t_end);
+                let (t, f) = segment_points(&lc, self.config(), best.t_start, best.t_end);
                 classified.period = best
                     .peak_period
                     .and_then(|peak| period::estimate(&t, &f, peak))
@@ -817,7 +863,7 @@ impl Stages<'_> {
                     let sheet = crate::plot::sheet::Sheet {
                         lc: &lc,
                         features: &features,
-                        config: &self.options.features,
+                        config: self.config(),
                         p_eb: &p,
                         best: pos,
                         periods,
@@ -944,9 +990,13 @@ pub(crate) fn segment_points(
     t_start: f64,
     t_end: f64,
 ) -> (Vec<f64>, Vec<f64>) {
-    crate::vet::kept_points(lc, config.quality, &[(t_start, t_end)])
-        .pop()
-        .unwrap_or_default()
+    crate::vet::kept_points(
+        lc,
+        config.quality.resolve(lc.meta.product),
+        &[(t_start, t_end)],
+    )
+    .pop()
+    .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -42,7 +42,7 @@ const UNFLAGGED: RGBColor = RGBColor(238, 238, 238);
 /// let lc = tess_io::read(concat!(env!("CARGO_MANIFEST_DIR"),
 ///     "/fixtures/lc/tess2020106103520-s0024-0000000199574208-0180-s_lc.fits"))?;
 /// let config = FeatureConfig::reference();
-/// let features = FeatureExtractor::new(config)?.extract(&lc)?;
+/// let features = FeatureExtractor::new(config.clone())?.extract(&lc)?;
 /// let grid = gls::FrequencyGrid::calnet();
 /// let p_eb = vec![0.9; features.segments.len()]; // as the network would give them
 /// let seg = &features.segments[0];
@@ -699,7 +699,7 @@ mod tests {
             "/fixtures/lc/tess2020106103520-s0024-0000000199574208-0180-s_lc.fits"
         );
         let config = FeatureConfig::reference();
-        let extractor = lc_prep::FeatureExtractor::new(config).unwrap();
+        let extractor = lc_prep::FeatureExtractor::new(config.clone()).unwrap();
         let grid = gls::FrequencyGrid::calnet();
         let dir = tempfile::tempdir().unwrap();
         for shift in [2.0f32, 1.0] {

@@ -1,5 +1,6 @@
 //! Weights file in, p(EB) per segment out, on the native engine or on libtorch.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::str::FromStr;
 
@@ -185,6 +186,7 @@ pub struct Classifier {
     backend: Backend,
     batch_size: usize,
     format: WeightsFormat,
+    metadata: BTreeMap<String, String>,
 }
 
 enum Backend {
@@ -227,6 +229,7 @@ impl Classifier {
     pub fn load(path: impl AsRef<Path>, options: ClassifierOptions) -> Result<Self, ModelError> {
         let path = path.as_ref();
         let batch_size = options.batch_size.max(1);
+        let metadata = crate::weights::read_metadata(path)?;
         match options.device.engine()? {
             #[cfg(feature = "native")]
             Engine::Native => {
@@ -248,6 +251,7 @@ impl Classifier {
                     },
                     batch_size,
                     format,
+                    metadata,
                 })
             }
             #[cfg(not(feature = "native"))]
@@ -268,6 +272,7 @@ impl Classifier {
                     },
                     batch_size,
                     format,
+                    metadata,
                 })
             }
         }
@@ -286,6 +291,12 @@ impl Classifier {
     /// The format the weights were read from.
     pub fn format(&self) -> WeightsFormat {
         self.format
+    }
+
+    /// The weights file's string metadata ([`crate::read_metadata`]): where the trainer records
+    /// the feature config the weights were trained on; empty for a `.pth`.
+    pub fn metadata(&self) -> &BTreeMap<String, String> {
+        &self.metadata
     }
 
     /// Segments per forward pass.

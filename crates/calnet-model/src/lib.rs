@@ -49,11 +49,13 @@ pub use arch::{GLS_LEN, LC_LEN, PARAMETERS, STATE_DICT, STATE_DICT_KEYS};
 pub use classifier::{Classifier, ClassifierOptions, DeviceSpec, Engine};
 pub use error::ModelError;
 pub use weights::{
-    check_state_dict, detect_format, read_calnet, read_safetensors, read_tensors,
-    write_safetensors, Dtype, NamedTensor, WeightsFormat,
+    check_state_dict, detect_format, read_calnet, read_metadata, read_safetensors, read_tensors,
+    write_safetensors, write_safetensors_with_metadata, Dtype, NamedTensor, WeightsFormat,
 };
 
 #[cfg(feature = "torch")]
 pub use tch;
 #[cfg(feature = "torch")]
-pub use torch::{assign, load_into, save_safetensors, CalNet, Cbam};
+pub use torch::{
+    assign, load_into, save_safetensors, save_safetensors_with_metadata, CalNet, Cbam,
+};

@@ -1,7 +1,7 @@
 //! Weight files: PyTorch `.pth`/`.pt` state_dicts and safetensors, told apart by content, read
 //! into plain float32 tensors without libtorch.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 use std::path::Path;
 
@@ -327,9 +327,58 @@ pub fn read_calnet(path: &Path) -> Result<(WeightsFormat, Vec<NamedTensor>), Mod
     Ok((format, ordered))
 }
 
+/// The string metadata of a weights file: a safetensors file's `__metadata__` (where CALNet's
+/// trainer records the feature config the weights were trained on, `lc_prep`'s
+/// `FeatureConfig::to_record`), empty for a `.pth` state_dict, which has none.
+///
+/// ```
+/// # let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("w.safetensors");
+/// let t = [calnet_model::NamedTensor::filled("w", &[2], 1.0)];
+/// let meta = [("features.mode".to_string(), "robust".to_string())].into();
+/// calnet_model::write_safetensors_with_metadata(&t, &meta, &path)?;
+/// assert_eq!(calnet_model::read_metadata(&path)?, meta);
+/// # Ok::<(), calnet_model::ModelError>(())
+/// ```
+pub fn read_metadata(path: &Path) -> Result<BTreeMap<String, String>, ModelError> {
+    let shown = path.display().to_string();
+    match detect_format(path)? {
+        WeightsFormat::Pth => Ok(BTreeMap::new()),
+        WeightsFormat::Safetensors => {
+            let bytes = std::fs::read(path).map_err(|source| ModelError::Io {
+                path: shown.clone(),
+                source,
+            })?;
+            let (_, header) = safetensors::SafeTensors::read_metadata(&bytes).map_err(|e| {
+                ModelError::Safetensors {
+                    path: shown,
+                    reason: format!("{e:?}"),
+                }
+            })?;
+            Ok(header
+                .metadata()
+                .clone()
+                .unwrap_or_default()
+                .into_iter()
+                .collect())
+        }
+    }
+}
+
 /// Writes tensors as float32 safetensors (names and shapes as given), which Python loads with
 /// `safetensors.torch.load_file`.
 pub fn write_safetensors(tensors: &[NamedTensor], path: &Path) -> Result<(), ModelError> {
+    write_safetensors_with_metadata(tensors, &BTreeMap::new(), path)
+}
+
+/// [`write_safetensors`] with string metadata in the file's `__metadata__` (none when
+/// `metadata` is empty), read back by [`read_metadata`] and by Python's
+/// `safetensors.safe_open(path, "np").metadata()`.
+pub fn write_safetensors_with_metadata(
+    tensors: &[NamedTensor],
+    metadata: &BTreeMap<String, String>,
+    path: &Path,
+) -> Result<(), ModelError> {
     let bad = |reason: String| ModelError::Safetensors {
         path: path.display().to_string(),
         reason,
@@ -347,7 +396,9 @@ pub fn write_safetensors(tensors: &[NamedTensor], path: &Path) -> Result<(), Mod
                 .map_err(|e| bad(format!("{}: {e:?}", t.name)))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    safetensors::serialize_to_file(views, &None, path).map_err(|e| bad(format!("{e:?}")))
+    let metadata: Option<HashMap<String, String>> =
+        (!metadata.is_empty()).then(|| metadata.clone().into_iter().collect());
+    safetensors::serialize_to_file(views, &metadata, path).map_err(|e| bad(format!("{e:?}")))
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@
 //! - `metrics.json` (configuration, data summary, one record per epoch) and `metrics.csv`;
 //! - `split.csv` (each file, its label and whether it trains or validates);
 //! - `best.safetensors` (highest validation F1, ties to the lower validation loss; the last
-//!   epoch without validation) and `last.safetensors`, loadable by `calnet_model` and PyTorch;
+//!   epoch without validation) and `last.safetensors`, loadable by `calnet_model` and PyTorch,
+//!   recording [`TrainConfig::features`] in their metadata (`lc_prep::FeatureConfig::to_record`)
+//!   so that classification applies the same feature config;
 //! - `checkpoint/` with the last epoch's weights and optimizer moments (files named by the
 //!   epoch) and `state.json` naming them, written in that order so that a kill at any moment
 //!   leaves a consistent checkpoint.
@@ -160,6 +162,31 @@ pub struct TrainConfig {
     /// Read by a fresh run only; a resumed run continues from its checkpoint.
     #[serde(default)]
     pub init: Option<PathBuf>,
+    /// The feature config the data set's inputs were computed with: recorded in every weights
+    /// file the run writes (`features.*` metadata), and part of the run's identity on resume.
+    /// A state written before the field counts as the reference config.
+    #[serde(default = "lc_prep::FeatureConfig::reference", with = "feature_record")]
+    pub features: lc_prep::FeatureConfig,
+}
+
+/// [`TrainConfig::features`] as lc-prep's record (a map of strings) in `state.json` and
+/// `metrics.json`.
+mod feature_record {
+    use std::collections::BTreeMap;
+
+    use lc_prep::FeatureConfig;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(cfg: &FeatureConfig, s: S) -> Result<S::Ok, S::Error> {
+        cfg.to_record().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<FeatureConfig, D::Error> {
+        let record = BTreeMap::<String, String>::deserialize(d)?;
+        FeatureConfig::from_record(&record)
+            .map(|cfg| cfg.unwrap_or_else(FeatureConfig::reference))
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 impl Default for TrainConfig {
@@ -178,6 +205,7 @@ impl Default for TrainConfig {
             folds: None,
             class_weights: None,
             init: None,
+            features: lc_prep::FeatureConfig::reference(),
         }
     }
 }
@@ -438,7 +466,8 @@ pub fn train(
         // The epoch's weights and moments go to files named by the epoch, then the state that
         // names them is renamed into place, then the previous epoch's files go: a kill at any
         // point leaves a state whose files exist.
-        save_vars(vs, &ckpt_weights(&ckpt_dir, epoch + 1))?;
+        let record = config.features.to_record();
+        save_weights(vs, &ckpt_weights(&ckpt_dir, epoch + 1), &record)?;
         let adam_path = ckpt_adam(&ckpt_dir, epoch + 1);
         let adam = AtomicFile::create(&adam_path).map_err(|e| TrainError::io(&adam_path, e))?;
         opt.save(adam.temp_path())?;
@@ -446,7 +475,7 @@ pub fn train(
         if is_best {
             state.best_epoch = Some(epoch + 1);
             state.best_score = score;
-            save_vars(vs, &out.join("best.safetensors"))?;
+            save_weights(vs, &out.join("best.safetensors"), &record)?;
         }
         write_atomic(
             &state_path,
@@ -459,7 +488,7 @@ pub fn train(
             let _ = std::fs::remove_file(ckpt_weights(&ckpt_dir, epoch));
             let _ = std::fs::remove_file(ckpt_adam(&ckpt_dir, epoch));
         }
-        save_vars(vs, &out.join("last.safetensors"))?;
+        save_weights(vs, &out.join("last.safetensors"), &record)?;
         write_metrics(
             out,
             config,
@@ -493,10 +522,20 @@ fn ckpt_adam(dir: &Path, epoch: usize) -> PathBuf {
     dir.join(format!("epoch-{epoch:04}.adam.safetensors"))
 }
 
-/// Saves the variables of `vs` as safetensors (names = PyTorch keys), atomically.
+/// Saves the variables of `vs` as safetensors (names = PyTorch keys), atomically, without
+/// metadata (a run's weights also record their feature config).
 pub fn save_vars(vs: &VarStore, path: &Path) -> Result<()> {
+    save_weights(vs, path, &Default::default())
+}
+
+/// [`save_vars`] with `metadata` in the file's `__metadata__`.
+fn save_weights(
+    vs: &VarStore,
+    path: &Path,
+    metadata: &std::collections::BTreeMap<String, String>,
+) -> Result<()> {
     let out = AtomicFile::create(path).map_err(|e| TrainError::io(path, e))?;
-    calnet_model::save_safetensors(vs, out.temp_path())?;
+    calnet_model::save_safetensors_with_metadata(vs, metadata, out.temp_path())?;
     out.commit().map_err(|e| TrainError::io(path, e))
 }
 

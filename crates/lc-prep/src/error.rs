@@ -71,4 +71,26 @@ pub enum Error {
     /// A [`crate::FeatureConfig`] value is out of range.
     #[error("invalid configuration: {0}")]
     Config(String),
+    /// A weights file's feature record ([`crate::FeatureConfig::from_record`]) that cannot be
+    /// read.
+    #[error("feature record {key} = {value:?}: {reason}")]
+    Record {
+        /// The metadata key.
+        key: String,
+        /// Its value.
+        value: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// An explicit choice that contradicts the feature config a weights file records
+    /// ([`crate::FeatureChoice::resolve`]).
+    #[error("{what} {given} conflicts with the weights, which were trained with {what} {recorded}: leave the option out to use the weights' config")]
+    Conflict {
+        /// The parameter (`mode`, `quality`, `flux column`, `segments`).
+        what: &'static str,
+        /// The value the weights record.
+        recorded: String,
+        /// The value asked for.
+        given: String,
+    },
 }

@@ -38,6 +38,21 @@ pub enum SkipReason {
         /// The configured minimum.
         min_points: usize,
     },
+    /// The points fill too small a share of the segment's span ([`crate::SegmentRule`]'s
+    /// `min_coverage`).
+    #[error("{n_points} points cover {:.0}% of the {span_days:.2}-day span at {cadence_s} s, less than {:.0}%", coverage * 100.0, min_coverage * 100.0)]
+    Sparse {
+        /// Points in the segment.
+        n_points: usize,
+        /// Last time minus first, days.
+        span_days: f64,
+        /// The cadence the rule applied, seconds.
+        cadence_s: f64,
+        /// The share of the span's cadences that hold a point.
+        coverage: f64,
+        /// The configured minimum share.
+        min_coverage: f64,
+    },
     /// The percentile clip left fewer than 4 points (for example a constant flux, which the
     /// strict `<` removes entirely).
     #[error("percentile clip left {n_left} points (constant flux?)")]
@@ -109,9 +124,11 @@ impl FeatureExtractor {
         &self.config
     }
 
-    /// All segments of a light curve: quality cut, stable sort by time if needed, gap split,
-    /// then [`FeatureExtractor::segment`] on each. Fails only if the light curve's columns
-    /// have different lengths; a bad segment is skipped with its reason.
+    /// All segments of a light curve: quality cut, stable sort by time if needed, gap split
+    /// and minimum length by the config's [`crate::SegmentRule`] at the file's cadence
+    /// (`lc.meta.cadence_s`), then [`FeatureExtractor::segment_with`] on each. Fails only if
+    /// the light curve's columns have different lengths; a bad segment is skipped with its
+    /// reason.
     pub fn extract(&self, lc: &LightCurve) -> Result<Features, Error> {
         if lc.flux.len() != lc.time.len() || lc.quality.len() != lc.time.len() {
             return Err(Error::LengthMismatch {
@@ -129,12 +146,18 @@ impl FeatureExtractor {
             skipped: Vec::new(),
             quality,
         };
-        for (index, range) in segment::split_at_gaps(&t, self.config.gap_days)
+        let cadence_s = if lc.meta.cadence_s.is_finite() && lc.meta.cadence_s > 0.0 {
+            lc.meta.cadence_s
+        } else {
+            tess_io::median_cadence_s(&t).unwrap_or(f64::NAN)
+        };
+        let rule = self.config.segments.rule(cadence_s);
+        for (index, range) in segment::split_at_gaps(&t, rule.gap_days)
             .into_iter()
             .enumerate()
         {
             let (ts, fs) = (&t[range.clone()], &f[range]);
-            match self.segment(ts, fs) {
+            match self.segment_with(&rule, cadence_s, ts, fs) {
                 Ok(mut seg) => {
                     seg.index = index;
                     out.segments.push(seg);
@@ -151,17 +174,40 @@ impl FeatureExtractor {
         Ok(out)
     }
 
-    /// The model inputs of one segment (finite, sorted times in days and their flux): length
-    /// check, percentile clip, spline step of the configured mode, resampling to `lc_len`
-    /// on [0, 1], min-max scaling; and the periodogram of the clipped points. The returned
-    /// segment's `index` is 0.
+    /// The model inputs of one segment of a 2-minute light curve (finite, sorted times in
+    /// days and their flux): [`FeatureExtractor::segment_with`] with the config's rule at 120 s.
     pub fn segment(&self, t: &[f64], flux: &[f32]) -> Result<Segment, SkipReason> {
+        let rule = self.config.segments.rule(120.0);
+        self.segment_with(&rule, 120.0, t, flux)
+    }
+
+    /// The model inputs of one segment (finite, sorted times in days and their flux) at
+    /// cadence `cadence_s`: length and coverage check by `rule`, percentile clip, spline step
+    /// of the configured mode, resampling to `lc_len` on [0, 1], min-max scaling; and the
+    /// periodogram of the clipped points. The returned segment's `index` is 0.
+    pub fn segment_with(
+        &self,
+        rule: &crate::SegmentRule,
+        cadence_s: f64,
+        t: &[f64],
+        flux: &[f32],
+    ) -> Result<Segment, SkipReason> {
         let cfg = &self.config;
         let n_points = t.len();
-        if n_points < cfg.min_points || n_points == 0 {
+        if n_points < rule.min_points || n_points == 0 {
             return Err(SkipReason::TooShort {
                 n_points,
-                min_points: cfg.min_points.max(1),
+                min_points: rule.min_points.max(1),
+            });
+        }
+        let span_days = t[n_points - 1] - t[0];
+        if !rule.covers(n_points, span_days, cadence_s) {
+            return Err(SkipReason::Sparse {
+                n_points,
+                span_days,
+                cadence_s,
+                coverage: n_points as f64 * cadence_s / (span_days * 86_400.0 + cadence_s),
+                min_coverage: rule.min_coverage,
             });
         }
         let keep = percentile_keep(flux, cfg.clip_percentile);

@@ -5,7 +5,9 @@
 //! classification use:
 //!
 //! 1. quality cut: `tess_io::LightCurve::quality_keep` with [`FeatureConfig::quality`];
-//! 2. gap split at 0.75 d ([`segment::split_at_gaps`]), segments under 2000 points skipped;
+//! 2. gap split at 0.75 d ([`segment::split_at_gaps`]), segments under 2000 points skipped
+//!    (the full-frame-image config, [`FeatureConfig::ffi`], asks for the same 2.78 days of
+//!    data at each file's cadence instead: [`SegmentRule`]);
 //! 3. percentile clip ([`clip::percentile_keep`], numpy's P99 in float32, strict `<`);
 //! 4. the spline step: [`detrend::reference_spline`] (FITPACK's interpolating spline,
 //!    ported bit for bit in [`fitpack`], and the robust mask of its residuals,
@@ -43,6 +45,7 @@ pub mod periodogram;
 pub mod resample;
 pub mod segment;
 
-pub use config::{FeatureConfig, Mode, RobustConfig};
+pub use config::{FeatureChoice, FeatureConfig, Mode, RobustConfig};
 pub use error::Error;
 pub use features::{FeatureExtractor, Features, Segment, SkipReason, SkippedSegment};
+pub use segment::{SegmentRule, Segments};

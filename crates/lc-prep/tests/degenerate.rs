@@ -145,7 +145,10 @@ fn tiny_and_empty_light_curves() {
     }
     // Fewer than 4 points with a tiny minimum: skipped by the clip or the spline, no panic.
     let cfg = FeatureConfig {
-        min_points: 1,
+        segments: lc_prep::Segments::Fixed(lc_prep::SegmentRule {
+            min_points: 1,
+            ..lc_prep::SegmentRule::REFERENCE
+        }),
         ..FeatureConfig::reference()
     };
     let ex = FeatureExtractor::new(cfg).unwrap();

@@ -10,7 +10,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::LightCurve;
+use crate::{LightCurve, Product};
 
 /// TESS QUALITY flag bits (TESS Science Data Products Description Document, Table 28), named as
 /// in lightkurve's `TessQualityFlags`.
@@ -84,13 +84,54 @@ pub enum QualityMask {
     Bitmask(u32),
     /// Ignore QUALITY (non-finite time and flux are still dropped).
     None,
+    /// The mask suited to each file's product, [`QualityMask::for_product`]: what the
+    /// full-frame-image feature config uses, since each FFI pipeline writes its own flags.
+    Product,
 }
 
 impl QualityMask {
-    /// The bits that drop a cadence.
+    /// The mask suited to a product's QUALITY column (see `docs/tess-io.md`, Quality masks):
+    /// - `QUALITY == 0` ([`QualityMask::Reference`]) for SPOC, SPOC-alert, QLP (whose bit 13
+    ///   marks scattered light, where its KSPSAP flux is unreliable), eleanor (its own bits 17
+    ///   and 18 mark bad FFIs), TGLC (`TESS_flags` and `TGLC_flags` both 0, TGLC's advice) and
+    ///   TASOC (its own photometry flags);
+    /// - lightkurve's default preset ([`QualityMask::Default`]) for TESS-SPOC, whose PDCSAP
+    ///   flux is already NaN where SPOC's serious flags are set (at 30 minutes every cadence
+    ///   counts), and for lightkurve's `to_fits()` files, which hold SPOC flags.
+    ///
+    /// ```
+    /// use tess_io::{Product, QualityMask};
+    /// assert_eq!(QualityMask::for_product(Product::Qlp), QualityMask::Reference);
+    /// assert_eq!(QualityMask::for_product(Product::TessSpoc).bitmask(), 175);
+    /// assert_eq!(QualityMask::Product.resolve(Product::Lightkurve), QualityMask::Default);
+    /// assert_eq!(QualityMask::Hard.resolve(Product::Qlp), QualityMask::Hard);
+    /// ```
+    pub fn for_product(product: Product) -> QualityMask {
+        match product {
+            Product::TessSpoc | Product::Lightkurve => QualityMask::Default,
+            Product::Spoc
+            | Product::SpocAlert
+            | Product::Qlp
+            | Product::Eleanor
+            | Product::Tglc
+            | Product::Tasoc => QualityMask::Reference,
+        }
+    }
+
+    /// The mask applied to a file of `product`: [`QualityMask::for_product`] for
+    /// [`QualityMask::Product`], `self` otherwise.
+    pub fn resolve(self, product: Product) -> QualityMask {
+        match self {
+            QualityMask::Product => QualityMask::for_product(product),
+            mask => mask,
+        }
+    }
+
+    /// The bits that drop a cadence. [`QualityMask::Product`] depends on the file: resolve it
+    /// first ([`QualityMask::resolve`]); unresolved it counts as the strictest, every bit.
     pub fn bitmask(self) -> u32 {
         match self {
-            QualityMask::Reference => u32::MAX,
+            QualityMask::Reference | QualityMask::Product => u32::MAX,
             QualityMask::Default => flags::DEFAULT_BITMASK,
             QualityMask::Hard => flags::HARD_BITMASK,
             QualityMask::Hardest => flags::HARDEST_BITMASK,
@@ -115,13 +156,14 @@ impl fmt::Display for QualityMask {
             QualityMask::Hardest => f.write_str("hardest"),
             QualityMask::Bitmask(m) => write!(f, "{m}"),
             QualityMask::None => f.write_str("none"),
+            QualityMask::Product => f.write_str("product"),
         }
     }
 }
 
 /// A string that is not a quality mask.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown quality mask {0:?}: expected reference, default, hard, hardest, none or an integer bitmask")]
+#[error("unknown quality mask {0:?}: expected reference, default, hard, hardest, none, product or an integer bitmask")]
 pub struct ParseQualityMaskError(pub String);
 
 impl FromStr for QualityMask {
@@ -135,6 +177,7 @@ impl FromStr for QualityMask {
             "hard" => Ok(QualityMask::Hard),
             "hardest" => Ok(QualityMask::Hardest),
             "none" => Ok(QualityMask::None),
+            "product" => Ok(QualityMask::Product),
             other => {
                 let parsed = match other.strip_prefix("0x") {
                     Some(hex) => u32::from_str_radix(hex, 16),
@@ -212,8 +255,10 @@ fn classify(mask: QualityMask, quality: i32, time: f64, flux: f32) -> Drop {
 impl LightCurve {
     /// Which rows survive `mask` (true = keep), and the counts of rows dropped per reason.
     ///
-    /// Non-finite TIME and flux are always dropped, whatever the mask.
+    /// Non-finite TIME and flux are always dropped, whatever the mask. [`QualityMask::Product`]
+    /// is resolved for this light curve's product (the report names the mask applied).
     pub fn quality_keep(&self, mask: QualityMask) -> (Vec<bool>, MaskReport) {
+        let mask = mask.resolve(self.meta.product);
         let mut report = MaskReport {
             mask,
             rows: self.time.len(),
@@ -272,6 +317,7 @@ impl LightCurve {
 
     /// The counts [`LightCurve::apply_quality`] would report, without copying the data.
     pub fn mask_report(&self, mask: QualityMask) -> MaskReport {
+        let mask = mask.resolve(self.meta.product);
         let mut report = MaskReport {
             mask,
             rows: self.time.len(),
@@ -316,6 +362,7 @@ mod tests {
             QualityMask::Hard,
             QualityMask::Hardest,
             QualityMask::None,
+            QualityMask::Product,
             QualityMask::Bitmask(4096),
         ] {
             assert_eq!(m.to_string().parse::<QualityMask>().unwrap(), m);

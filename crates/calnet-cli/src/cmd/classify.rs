@@ -77,6 +77,10 @@ pub struct Args {
     /// Classify part K of N of the inputs (a job array); join the parts with `calnet merge`.
     #[arg(long, value_name = "K/N", conflicts_with = "features")]
     pub shard: Option<Shard>,
+    /// Feature options: the weights' record decides (the reference config for weights
+    /// without one, such as the published .pth); a flag that contradicts it is refused.
+    #[command(flatten)]
+    pub features_config: super::feature_args::FeatureArgs,
     #[command(flatten)]
     pub threads: super::parse::Threads,
     /// Print the run's summary as one JSON object on stdout (everything else goes to stderr).

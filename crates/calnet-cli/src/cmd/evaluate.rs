@@ -35,9 +35,9 @@ pub struct Args {
     /// Feature cache folder [default: none].
     #[arg(long, value_name = "DIR")]
     pub cache: Option<PathBuf>,
-    /// Feature mode: reference or robust (as the weights were trained).
-    #[arg(long, value_name = "MODE", default_value = "reference", value_parser = super::parse::mode())]
-    pub mode: lc_prep::Mode,
+    /// Feature options: the weights' record decides; a flag that contradicts it is refused.
+    #[command(flatten)]
+    pub features: super::feature_args::FeatureArgs,
     #[command(flatten)]
     pub threads: super::parse::Threads,
 }
@@ -65,7 +65,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let device = args.device.resolve()?;
     let (vs, net) = ct::new_calnet(device, 0);
     calnet_model::load_into(&vs, &args.weights, &STATE_DICT_KEYS)?;
-    let data = load_data(&args.inputs, args.cache.as_deref(), args.mode)?;
+    let features = args.features.for_weights(&args.weights)?;
+    let data = load_data(&args.inputs, args.cache.as_deref(), &features)?;
     let ev = ct::evaluate(&net, &data, device, args.batch)?;
     say!("{}", line("segments", &ev.segment));
     say!("{}", line("files", &ev.file));

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use lc_prep::output::{FeatureWriter, Format};
-use lc_prep::{FeatureConfig, FeatureExtractor, Features, Mode};
+use lc_prep::{FeatureExtractor, Features};
 use rayon::prelude::*;
-use tess_io::{self, Metadata, QualityMask};
+use tess_io::{self, Metadata};
 
 /// Arguments of `calnet features`.
 #[derive(clap::Args)]
@@ -31,13 +31,8 @@ pub struct Args {
     /// reference-csv (the reference's lc.csv/gls.csv layout) or npy.
     #[arg(long, value_name = "FORMAT", default_value = "reference-csv")]
     pub format: Format,
-    /// reference (bit-exact with the reference CALNet) or robust (real outlier removal).
-    #[arg(long, value_name = "MODE", default_value = "reference", value_parser = super::parse::mode())]
-    pub mode: Mode,
-    /// Which QUALITY flags drop a cadence: reference (QUALITY == 0, as CALNet), default, hard,
-    /// hardest (lightkurve's presets), none, or an integer bitmask.
-    #[arg(long, value_name = "MASK", default_value = "reference")]
-    pub quality: QualityMask,
+    #[command(flatten)]
+    pub features: super::feature_args::FeatureConfigArgs,
     #[command(flatten)]
     pub threads: super::parse::Threads,
 }
@@ -47,17 +42,14 @@ type Outcome = Result<(Metadata, Features), String>;
 
 /// Runs `calnet features`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let config = FeatureConfig {
-        mode: args.mode,
-        quality: args.quality,
-        ..FeatureConfig::reference()
-    };
+    let config = args.features.config()?;
+    let lc_len = config.lc_len;
     let extractor = FeatureExtractor::new(config)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.get())
         .build()?;
     let inputs = tess_io::collect_inputs(&args.inputs);
-    let mut writer = FeatureWriter::create(&args.out, args.format, config.lc_len)?;
+    let mut writer = FeatureWriter::create(&args.out, args.format, lc_len)?;
     let mut failed = false;
     for e in &inputs.errors {
         eprintln!("{e}");
@@ -113,7 +105,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn process(path: &Path, extractor: &FeatureExtractor) -> Outcome {
-    let lc = tess_io::read(path).map_err(|e| e.reason())?;
+    let lc = extractor
+        .config()
+        .read_options()
+        .read(path)
+        .map_err(|e| e.reason())?;
     let features = extractor.extract(&lc).map_err(|e| e.to_string())?;
     Ok((lc.meta, features))
 }

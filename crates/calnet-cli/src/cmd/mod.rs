@@ -5,6 +5,7 @@ pub mod classify;
 pub mod curate;
 #[cfg(feature = "torch")]
 pub mod evaluate;
+pub mod feature_args;
 pub mod features;
 pub mod gls;
 pub mod inject;

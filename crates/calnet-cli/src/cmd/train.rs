@@ -102,9 +102,9 @@ pub struct Args {
     /// Feature cache folder [default: OUT/feature-cache].
     #[arg(long, value_name = "DIR")]
     pub cache: Option<PathBuf>,
-    /// Feature mode: reference (FITPACK-exact, as the published model) or robust.
-    #[arg(long, value_name = "MODE", default_value = "reference", value_parser = super::parse::mode())]
-    pub mode: lc_prep::Mode,
+    /// The feature config of the inputs, recorded in the weights this run writes.
+    #[command(flatten)]
+    pub features: super::feature_args::FeatureConfigArgs,
     #[command(flatten)]
     pub threads: super::parse::Threads,
 }
@@ -136,19 +136,11 @@ pub(crate) fn bar(len: u64, what: &str) -> ProgressBar {
     b
 }
 
-pub(crate) fn extractor(mode: lc_prep::Mode) -> anyhow::Result<lc_prep::FeatureExtractor> {
-    let config = lc_prep::FeatureConfig {
-        mode,
-        ..lc_prep::FeatureConfig::reference()
-    };
-    Ok(lc_prep::FeatureExtractor::new(config)?)
-}
-
 /// Builds the data set of train or evaluate, printing each bad input as `name: reason`.
 pub(crate) fn load_data(
     inputs: &DataArgs,
     cache: Option<&Path>,
-    mode: lc_prep::Mode,
+    config: &lc_prep::FeatureConfig,
 ) -> anyhow::Result<Dataset> {
     let DataArgs {
         data,
@@ -174,14 +166,14 @@ pub(crate) fn load_data(
             &Labels::read(labels)?,
         )?
     } else if let Some(catalog) = catalog {
-        let ex = extractor(mode)?;
+        let ex = lc_prep::FeatureExtractor::new(config.clone())?;
         Dataset::from_catalog(catalog, data, negatives, &ex, cache.as_ref(), &progress)?
     } else {
         let labels = labels.context("give --labels FILE (or --catalog FILE --negatives DIR)")?;
         if data.is_empty() {
             bail!("give --data DIR... (or --features DIR)");
         }
-        let ex = extractor(mode)?;
+        let ex = lc_prep::FeatureExtractor::new(config.clone())?;
         Dataset::from_fits(data, &Labels::read(labels)?, &ex, cache.as_ref(), &progress)?
     };
     features_bar.finish_and_clear();
@@ -229,7 +221,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .cache
         .clone()
         .unwrap_or_else(|| args.out.join("feature-cache"));
-    let data = load_data(&args.inputs, Some(&cache), args.mode)?;
+    let features = args.features.config()?;
+    let data = load_data(&args.inputs, Some(&cache), &features)?;
     let config = TrainConfig {
         epochs: args.epochs,
         batch_size: args.batch,
@@ -242,6 +235,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         folds: args.fold,
         class_weights: args.class_weights.map(|(a, b)| [a, b]),
         init: args.init.clone(),
+        features,
     };
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("{}: cannot create", args.out.display()))?;

@@ -5,7 +5,7 @@ mod net;
 mod weights;
 
 pub use net::{CalNet, Cbam};
-pub use weights::{assign, load_into, save_safetensors};
+pub use weights::{assign, load_into, save_safetensors, save_safetensors_with_metadata};
 
 use tch::{Device, Kind, Tensor};
 

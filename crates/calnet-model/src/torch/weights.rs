@@ -1,5 +1,6 @@
 //! Weights into and out of a tch `VarStore`.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use tch::nn::VarStore;
@@ -59,14 +60,34 @@ pub fn load_into(vs: &VarStore, path: &Path, order: &[&str]) -> Result<WeightsFo
 /// Writes the variables of `vs` as safetensors (float32, names = state_dict keys), which
 /// Python loads with `safetensors.torch.load_file` and `load_state_dict(strict=True)`.
 pub fn save_safetensors(vs: &VarStore, path: &Path) -> Result<(), ModelError> {
-    let mut named: Vec<(String, Tensor)> = vs
+    save_safetensors_with_metadata(vs, &BTreeMap::new(), path)
+}
+
+/// [`save_safetensors`] with string metadata in the file's `__metadata__` (the trainer's
+/// record of the feature config), read back by [`crate::read_metadata`].
+pub fn save_safetensors_with_metadata(
+    vs: &VarStore,
+    metadata: &BTreeMap<String, String>,
+    path: &Path,
+) -> Result<(), ModelError> {
+    let mut named: Vec<NamedTensor> = vs
         .variables()
         .into_iter()
-        .map(|(k, v)| Ok((k, v.f_to_device(tch::Device::Cpu)?.f_contiguous()?)))
+        .map(|(name, v)| {
+            let v = v
+                .f_to_device(tch::Device::Cpu)?
+                .f_to_kind(tch::Kind::Float)?
+                .f_contiguous()?;
+            let shape = v.size().iter().map(|&d| d as usize).collect();
+            let values = Vec::<f32>::try_from(&v.f_flatten(0, -1)?)?;
+            Ok(NamedTensor {
+                name,
+                dtype: crate::Dtype::F32,
+                shape,
+                values,
+            })
+        })
         .collect::<Result<_, tch::TchError>>()?;
-    named.sort_by(|a, b| a.0.cmp(&b.0));
-    Tensor::write_safetensors(&named, path).map_err(|e| ModelError::Safetensors {
-        path: path.display().to_string(),
-        reason: e.to_string(),
-    })
+    named.sort_by(|a, b| a.name.cmp(&b.name));
+    crate::weights::write_safetensors_with_metadata(&named, metadata, path)
 }

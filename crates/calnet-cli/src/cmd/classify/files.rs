@@ -30,6 +30,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     options.batch = args.batch;
     options.plots = args.plots;
     options.shard = args.shard;
+    options.features = args.features_config.choice();
     // One pool of --threads runs reading, features and the native engine; libtorch, when it
     // runs the network, gets as many threads.
     options.jobs = args.threads.get();
@@ -88,6 +89,7 @@ impl Display {
             Event::NoTarget { file } => {
                 self.line(&format!("{file}: {}", crate::cmd::NO_TIC_WARNING))
             }
+            Event::Warning { file, message } => self.line(&format!("{file}: warning: {message}")),
             Event::Progress(p) => self.progress(p),
             Event::Writing => {}
         }
