@@ -317,3 +317,53 @@ fn cosine_schedule_sets_each_epochs_rate_and_fixes_the_run_length() {
     assert_eq!(again.resumed_after, Some(3));
     assert_eq!(again.history.len(), 3);
 }
+
+/// A run's weights record its feature config, which `calnet classify` reads back; resuming
+/// with another feature config is refused.
+#[test]
+fn weights_record_the_feature_config_and_resume_checks_it() {
+    let _turn = TORCH_RNG.lock().unwrap_or_else(|e| e.into_inner());
+    tch::set_num_threads(1);
+    let data = synthetic(20, 32, 8, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let vs = nn::VarStore::new(Device::Cpu);
+    let net = Tiny::new(&vs, 32, 8);
+    let features = lc_prep::FeatureConfig {
+        mode: lc_prep::Mode::Robust,
+        ..lc_prep::FeatureConfig::ffi()
+    };
+    let cfg = TrainConfig {
+        epochs: 2,
+        features: features.clone(),
+        ..config()
+    };
+    train(&net, &vs, &data, &cfg, dir.path(), false, &|_| {}).unwrap();
+    let record = |p: &Path| {
+        let meta = calnet_model::read_metadata(p).unwrap();
+        lc_prep::FeatureConfig::from_record(&meta).unwrap()
+    };
+    for name in ["best.safetensors", "last.safetensors"] {
+        assert_eq!(
+            record(&dir.path().join(name)),
+            Some(features.clone()),
+            "{name}"
+        );
+    }
+    let ckpt = dir.path().join("checkpoint/epoch-0002.weights.safetensors");
+    assert_eq!(record(&ckpt), Some(features.clone()));
+    let metrics = std::fs::read_to_string(dir.path().join("metrics.json")).unwrap();
+    assert!(
+        metrics.contains(r#""features.segments": "ffi""#),
+        "{metrics}"
+    );
+
+    let reference = TrainConfig {
+        epochs: 3,
+        features: lc_prep::FeatureConfig::reference(),
+        ..cfg
+    };
+    let e = train(&net, &vs, &data, &reference, dir.path(), true, &|_| {})
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("other options"), "{e}");
+}

@@ -93,7 +93,10 @@ fn a_bad_record_is_refused_naming_the_key() {
         ("features.version", "2"),
         ("features.lc_len", "-3"),
         ("features.lc_len", "1"),
-        ("features.segments", "gap_days=0,min_points=1,min_coverage=0"),
+        (
+            "features.segments",
+            "gap_days=0,min_points=1,min_coverage=0",
+        ),
         ("features.quality", "softest"),
         ("features.robust", "cut"),
         ("features.window", "7"),

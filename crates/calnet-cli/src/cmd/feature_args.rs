@@ -3,6 +3,7 @@
 //! and a flag that contradicts it is refused; without (`features`, `train`), `--feature-config`
 //! picks the starting point and the flags change it.
 
+#[cfg(feature = "torch")]
 use std::path::Path;
 
 use lc_prep::{FeatureChoice, FeatureConfig, Mode, Segments};
@@ -42,7 +43,9 @@ impl FeatureArgs {
     }
 
     /// The config for the weights at `weights`: their record (the reference config for a file
-    /// without one), checked against the flags.
+    /// without one), checked against the flags (`evaluate`; `classify` leaves it to
+    /// `calnet::pipeline`).
+    #[cfg(feature = "torch")]
     pub fn for_weights(&self, weights: &Path) -> anyhow::Result<FeatureConfig> {
         let at = |e: lc_prep::Error| anyhow::anyhow!("{}: {e}", weights.display());
         let metadata = calnet_model::read_metadata(weights)?;
