@@ -35,7 +35,7 @@ pub fn default_cache_dir() -> Option<PathBuf> {
 
 /// The SHA-256 (lowercase hex) of the file at `path`, from `cache_dir`'s cache when the file's
 /// key matches an entry, else computed (and remembered unless the file was modified in the
-/// last [`RACY_SECONDS`]). `cache_dir` `None`: always computed.
+/// last 2 seconds, `RACY_SECONDS`). `cache_dir` `None`: always computed.
 ///
 /// ```
 /// let dir = tempfile::tempdir()?;
