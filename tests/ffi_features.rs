@@ -31,6 +31,21 @@ fn assert_inputs(f: &Features, rule: &SegmentRule) {
     }
 }
 
+/// The periodogram input is 0 at periods below twice the cadence and spans [0, 1] above.
+fn assert_alias_cut(gls: &[f32], cadence_s: f64) {
+    let periods = gls::FrequencyGrid::calnet().periods().to_vec();
+    let below = periods
+        .iter()
+        .filter(|&&p| p < 2.0 * cadence_s / 86_400.0)
+        .count();
+    // 331 of the 1000 periods at 30 minutes, 63 at 200 s.
+    assert_eq!(below, if cadence_s == 1800.0 { 331 } else { 63 });
+    assert!(gls[..below].iter().all(|&v| v == 0.0));
+    let above = &gls[below..];
+    assert_eq!(above.iter().cloned().fold(f32::MIN, f32::max), 1.0);
+    assert_eq!(above.iter().cloned().fold(f32::MAX, f32::min), 0.0);
+}
+
 #[test]
 fn a_real_30_minute_sector_gives_both_orbits_where_the_reference_gives_none() {
     let lc = tess_io::read(fixture(SPOC_1800)).unwrap();
@@ -47,6 +62,9 @@ fn a_real_30_minute_sector_gives_both_orbits_where_the_reference_gives_none() {
     let ffi = extract(FeatureConfig::ffi(), &lc);
     assert_eq!(ffi.segments.len(), 2, "{:?}", ffi.skipped);
     assert_inputs(&ffi, &SegmentRule::ffi(1800.0));
+    for s in &ffi.segments {
+        assert_alias_cut(&s.gls, 1800.0);
+    }
     // TESS-SPOC gets lightkurve's default mask: 7 more cadences (bit 10, impulsive outlier).
     assert_eq!(ffi.quality.kept, reference.quality.kept + 7);
 }
@@ -75,15 +93,23 @@ fn a_thinned_30_minute_orbit_is_skipped_for_its_coverage() {
 
 #[test]
 fn a_real_200_s_sector_gives_the_reference_inputs() {
-    // Every finite row of this file has QUALITY 0, and both orbits pass both rules: the FFI
-    // config must then give exactly the reference's inputs.
+    // Every finite row of this file has QUALITY 0, and both orbits pass both rules: without
+    // its alias cut the FFI config must give exactly the reference's inputs.
     let lc = tess_io::read(fixture(SPOC_200)).unwrap();
     assert_eq!(lc.meta.cadence_s, 200.0);
     let reference = extract(FeatureConfig::reference(), &lc);
+    let no_cut = FeatureConfig {
+        alias_cut: false,
+        ..FeatureConfig::ffi()
+    };
+    assert_eq!(extract(no_cut, &lc).segments, reference.segments);
     let ffi = extract(FeatureConfig::ffi(), &lc);
     assert_eq!(ffi.segments.len(), 2);
-    assert_eq!(ffi.segments, reference.segments);
     assert_inputs(&ffi, &SegmentRule::ffi(200.0));
+    for (a, b) in ffi.segments.iter().zip(&reference.segments) {
+        assert_eq!(a.lc, b.lc);
+        assert_alias_cut(&a.gls, 200.0);
+    }
 }
 
 /// Simulated light curves at `cadence`: (files with a segment under the reference config,

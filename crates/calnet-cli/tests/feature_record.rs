@@ -117,7 +117,14 @@ fn ffi_weights_classify_a_real_30_minute_file_that_the_reference_config_skips() 
         &file,
         &fixture(OLD_WEIGHTS),
         &flagged,
-        &["--segments", "ffi", "--quality", "product"],
+        &[
+            "--segments",
+            "ffi",
+            "--quality",
+            "product",
+            "--alias-cut",
+            "true",
+        ],
     );
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert_eq!(

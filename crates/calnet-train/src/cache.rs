@@ -60,7 +60,11 @@ impl FeatureSource for lc_prep::FeatureExtractor {
     }
 
     fn extract(&self, path: &Path) -> std::result::Result<FileFeatures, String> {
-        let lc = tess_io::read(path).map_err(|e| e.reason())?;
+        let lc = self
+            .config()
+            .read_options()
+            .read(path)
+            .map_err(|e| e.reason())?;
         let features = lc_prep::FeatureExtractor::extract(self, &lc).map_err(|e| e.to_string())?;
         Ok(FileFeatures {
             tic: lc.meta.tic,

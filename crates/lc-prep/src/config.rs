@@ -101,6 +101,11 @@ pub struct FeatureConfig {
     pub robust: RobustConfig,
     /// Length of the light-curve input (samples of the spline on [0, 1]).
     pub lc_len: usize,
+    /// Set the periodogram input to 0 at periods below twice the file's cadence (beyond its
+    /// Nyquist frequency, where the power mirrors that of lower frequencies) and scale the
+    /// rest alone ([`crate::periodogram::calnet_periodogram_above`]). Off in the reference
+    /// (2-minute data have no such period on CALNet's grid), on in [`FeatureConfig::ffi`].
+    pub alias_cut: bool,
 }
 
 impl FeatureConfig {
@@ -120,18 +125,21 @@ impl FeatureConfig {
                 max_iterations: 5,
             },
             lc_len: 4000,
+            alias_cut: false,
         }
     }
 
     /// The full-frame-image config (30-minute, 10-minute and 200-second light curves):
     /// segments cut by span and coverage at each file's cadence ([`Segments::Ffi`]), the
     /// QUALITY mask suited to each product ([`QualityMask::Product`]), the product's flux
-    /// column; the spline step and the 4000- and 1000-value inputs of the reference, so the
+    /// column, no periodogram values beyond the Nyquist frequency
+    /// ([`FeatureConfig::alias_cut`]); the spline step and the 4000- and 1000-value inputs of the reference, so the
     /// network and its weights keep their shapes.
     pub const fn ffi() -> Self {
         let mut cfg = FeatureConfig::reference();
         cfg.quality = QualityMask::Product;
         cfg.segments = Segments::Ffi;
+        cfg.alias_cut = true;
         cfg
     }
 
@@ -223,6 +231,7 @@ impl FeatureConfig {
             ),
             ("segments", self.segments.to_string()),
             ("lc_len", self.lc_len.to_string()),
+            ("alias_cut", self.alias_cut.to_string()),
             ("gls_len", crate::periodogram::GLS_LEN.to_string()),
             ("clip_percentile", self.clip_percentile.to_string()),
             ("spline_iterations", self.spline_iterations.to_string()),
@@ -287,6 +296,12 @@ impl FeatureConfig {
                     cfg.segments = value.parse().map_err(|e: Error| bad(e.to_string()))?
                 }
                 "lc_len" => cfg.lc_len = count(value)?,
+                "alias_cut" => {
+                    cfg.alias_cut = value
+                        .trim()
+                        .parse()
+                        .map_err(|_| bad("expected true or false".into()))?
+                }
                 "gls_len" if count(value)? == crate::periodogram::GLS_LEN => {}
                 "gls_len" => {
                     return Err(bad(format!(
@@ -348,6 +363,8 @@ pub struct FeatureChoice {
     pub flux_column: Option<FluxColumn>,
     /// Segment rule.
     pub segments: Option<Segments>,
+    /// Periodogram alias cut ([`FeatureConfig::alias_cut`]).
+    pub alias_cut: Option<bool>,
 }
 
 impl FeatureChoice {
@@ -358,6 +375,7 @@ impl FeatureChoice {
             quality: self.quality.unwrap_or(base.quality),
             flux_column: self.flux_column.clone().or(base.flux_column),
             segments: self.segments.unwrap_or(base.segments),
+            alias_cut: self.alias_cut.unwrap_or(base.alias_cut),
             ..base
         }
     }
@@ -393,6 +411,9 @@ impl FeatureChoice {
         }
         if let Some(s) = self.segments.filter(|s| *s != record.segments) {
             return conflict("segments", record.segments.to_string(), s.to_string());
+        }
+        if let Some(a) = self.alias_cut.filter(|a| *a != record.alias_cut) {
+            return conflict("alias cut", record.alias_cut.to_string(), a.to_string());
         }
         Ok(record.clone())
     }

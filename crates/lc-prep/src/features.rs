@@ -242,7 +242,12 @@ impl FeatureExtractor {
             &resample::on_unit_grid(&spline, cfg.lc_len),
             "resampled light curve",
         )?;
-        let gls = periodogram::calnet_periodogram(&tc, &fc, &self.grid)?;
+        let gls = if cfg.alias_cut {
+            let shortest = 2.0 * cadence_s / 86_400.0;
+            periodogram::calnet_periodogram_above(&tc, &fc, &self.grid, shortest)?
+        } else {
+            periodogram::calnet_periodogram(&tc, &fc, &self.grid)?
+        };
         Ok(Segment {
             index: 0,
             t_start: t[0],

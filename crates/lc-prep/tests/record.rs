@@ -28,6 +28,7 @@ fn configs() -> Vec<FeatureConfig> {
                 max_iterations: 7,
             },
             lc_len: 2000,
+            alias_cut: true,
         },
         FeatureConfig {
             mode: Mode::Robust,
@@ -58,6 +59,7 @@ fn the_record_reads_as_words() {
     assert_eq!(r["features.flux_column"], "default");
     assert_eq!(r["features.segments"], "ffi");
     assert_eq!(r["features.lc_len"], "4000");
+    assert_eq!(r["features.alias_cut"], "true");
     let r = FeatureConfig::reference().to_record();
     assert_eq!(r["features.segments"], "reference");
     assert_eq!(r["features.quality"], "reference");
@@ -125,6 +127,7 @@ fn explicit_choices_agree_or_are_refused_with_both_values() {
         segments: Some(Segments::Ffi),
         quality: Some(QualityMask::Product),
         flux_column: None,
+        alias_cut: Some(true),
     };
     assert_eq!(agree.resolve(Some(&robust_ffi)).unwrap(), robust_ffi);
     let cases = [
@@ -159,6 +162,14 @@ fn explicit_choices_agree_or_are_refused_with_both_values() {
             },
             "flux column SAP_FLUX",
             "default",
+        ),
+        (
+            FeatureChoice {
+                alias_cut: Some(false),
+                ..Default::default()
+            },
+            "alias cut false",
+            "alias cut true",
         ),
     ];
     for (choice, given, recorded) in cases {

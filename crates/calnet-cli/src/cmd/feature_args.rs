@@ -29,6 +29,10 @@ pub struct FeatureArgs {
     /// [default: the weights' or --feature-config's].
     #[arg(long, value_name = "RULE")]
     pub segments: Option<Segments>,
+    /// Set the periodogram input to 0 at periods below twice the cadence (beyond the Nyquist
+    /// frequency): true or false [default: the weights' or --feature-config's].
+    #[arg(long, value_name = "BOOL")]
+    pub alias_cut: Option<bool>,
 }
 
 impl FeatureArgs {
@@ -39,6 +43,7 @@ impl FeatureArgs {
             quality: self.quality,
             flux_column: self.flux_column.clone(),
             segments: self.segments,
+            alias_cut: self.alias_cut,
         }
     }
 
