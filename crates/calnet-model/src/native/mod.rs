@@ -1,6 +1,7 @@
 //! The CPU inference engine in pure Rust: CALNet's forward pass on float32, with the matrix
-//! products of the `gemm` crate (convolutions as im2col + GEMM, LSTM input projections as one
-//! GEMM per layer, the dense layer as one GEMM per group of segments).
+//! products of `gemm-f32`, the `gemm` crate's f32 kernels (convolutions as im2col + GEMM,
+//! LSTM input projections as one GEMM per layer, the dense layer as one GEMM per group of
+//! segments).
 //!
 //! **Determinism.** A segment's p(EB) is bit-identical whatever its batch mates, batch size and
 //! thread count: every GEMM runs single-threaded, with shapes fixed by the network; the work is

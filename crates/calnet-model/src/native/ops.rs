@@ -53,29 +53,46 @@ pub(crate) fn matmul(dst: &mut [f32], dst_rs: usize, lhs: View, rhs: View, accum
     assert_eq!(rhs.rows, k, "inner dimensions");
     assert!(lhs.extent() <= lhs.data.len() && rhs.extent() <= rhs.data.len());
     assert!(m == 0 || n == 0 || (m - 1) * dst_rs + n <= dst.len());
+    // `gemm::gemm`'s own first step, for our strides (all positive, the destination's column
+    // stride 1): a destination whose rows are longer than 1 apart is computed as its
+    // transpose, `dst^T = rhs^T lhs^T`. Then the same f32 kernel `gemm::gemm` dispatches to.
+    let (dst_rs, rhs_ptr, lhs_ptr) = (dst_rs as isize, rhs.data.as_ptr(), lhs.data.as_ptr());
+    let (m, n, dst_cs, dst_rs, a, a_cs, a_rs, b, b_cs, b_rs) = if 1 < dst_rs {
+        let (rhs_cs, rhs_rs) = (rhs.cs as isize, rhs.rs as isize);
+        let (lhs_cs, lhs_rs) = (lhs.cs as isize, lhs.rs as isize);
+        (
+            n, m, dst_rs, 1, rhs_ptr, rhs_rs, rhs_cs, lhs_ptr, lhs_rs, lhs_cs,
+        )
+    } else {
+        let (lhs_cs, lhs_rs) = (lhs.cs as isize, lhs.rs as isize);
+        let (rhs_cs, rhs_rs) = (rhs.cs as isize, rhs.rs as isize);
+        (
+            m, n, 1, dst_rs, lhs_ptr, lhs_cs, lhs_rs, rhs_ptr, rhs_cs, rhs_rs,
+        )
+    };
     // SAFETY: the assertions above keep every element gemm reads or writes inside the slices,
     // and `dst` is borrowed mutably so it aliases neither input.
     unsafe {
-        gemm::gemm(
+        gemm_f32::gemm::f32::get_gemm_fn()(
             m,
             n,
             k,
             dst.as_mut_ptr(),
-            1,
-            dst_rs as isize,
+            dst_cs,
+            dst_rs,
             accumulate,
-            lhs.data.as_ptr(),
-            lhs.cs as isize,
-            lhs.rs as isize,
-            rhs.data.as_ptr(),
-            rhs.cs as isize,
-            rhs.rs as isize,
+            a,
+            a_cs,
+            a_rs,
+            b,
+            b_cs,
+            b_rs,
             1.0,
             1.0,
             false,
             false,
             false,
-            gemm::Parallelism::None,
+            gemm_common::Parallelism::None,
         )
     }
 }
