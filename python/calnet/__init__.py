@@ -189,7 +189,7 @@ def calnet_frequencies():
     return _calnet.calnet_frequencies()
 
 
-def features(path_or_lightcurve, mode="reference", quality="reference"):
+def features(path_or_lightcurve, mode=None, quality=None, config="reference"):
     """CALNet's inputs for every kept segment of a light curve, bit for bit as
     ``calnet features``.
 
@@ -197,26 +197,37 @@ def features(path_or_lightcurve, mode="reference", quality="reference"):
     ----------
     path_or_lightcurve : str, os.PathLike, LightCurve or lightkurve-like object
         The light curve.
-    mode : str
-        ``"reference"`` (the published CALNet's spline step) or ``"robust"``.
-    quality : str or int
-        The quality mask applied before segmenting (see :func:`read_lightcurve`).
+    mode : str, optional
+        ``"reference"`` (the published CALNet's spline step) or ``"robust"``; default the
+        config's.
+    quality : str or int, optional
+        The quality mask applied before segmenting (see :func:`read_lightcurve`; also
+        ``"product"``, each product's own); default the config's.
+    config : str
+        ``"reference"`` (2-minute light curves, the default) or ``"ffi"`` (full-frame images
+        at 1800, 600 and 200 s: segments by span and coverage, each product's quality mask,
+        no periodogram aliases), as ``calnet features --feature-config``.
 
     Returns
     -------
     list of Segment
         ``.lc`` (float32[4000]), ``.gls`` (float32[1000]), ``.t_start``, ``.t_end`` (BTJD),
-        ``.n_points``, ``.index``; segments too short for CALNet (< 2000 points) are left out.
+        ``.n_points``, ``.index``; segments too short for CALNet (< 2000 points with the
+        reference config) are left out.
     """
     lc = _as_lightcurve(path_or_lightcurve, quality="none")
-    return _calnet.features(lc, str(mode), str(quality))
+    return _calnet.features(lc, _opt(mode), _opt(quality), str(config))
+
+
+def _opt(value):
+    return None if value is None else str(value)
 
 
 #: The columns of ``calnet classify``'s ``segments.csv``, in order (defined by the Rust library).
 SEGMENT_COLUMNS = _calnet.SEGMENT_COLUMNS
 
 
-def classify(paths, weights, threshold=0.5, mode="reference", quality="reference"):
+def classify(paths, weights, threshold=0.5, mode=None, quality=None):
     """p(EB) of every segment of every light curve: the rows of ``calnet classify``'s
     ``segments.csv``.
 
@@ -228,8 +239,11 @@ def classify(paths, weights, threshold=0.5, mode="reference", quality="reference
         CALNet weights (a PyTorch ``.pth`` state_dict or safetensors), or a loaded Classifier.
     threshold : float
         ``is_eb`` is 1 where ``p_eb > threshold``.
-    mode, quality : str
-        As in :func:`features`.
+    mode, quality : str, optional
+        As in :func:`features`. The feature config is the one the weights record
+        (``Classifier.feature_record``; the reference config for weights without one, such as
+        the published ``.pth``), as ``calnet classify`` applies it; a value that contradicts
+        the record raises ValueError naming both.
 
     Returns
     -------
@@ -249,7 +263,9 @@ def classify(paths, weights, threshold=0.5, mode="reference", quality="reference
     cols = {name: [] for name in SEGMENT_COLUMNS}
     for item in paths:
         lc = _as_lightcurve(item, quality="none")
-        segments = _calnet.features(lc, str(mode), str(quality))
+        segments = _calnet.features(
+            lc, _opt(mode), _opt(quality), "reference", classifier.feature_record
+        )
         if not segments:
             continue
         p = classifier.predict(

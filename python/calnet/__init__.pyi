@@ -28,12 +28,15 @@ def gls(
 ) -> npt.NDArray[np.float64]: ...
 def calnet_frequencies() -> npt.NDArray[np.float64]: ...
 def features(
-    path_or_lightcurve: PathOrLightCurve, mode: str = ..., quality: Union[str, int] = ...
+    path_or_lightcurve: PathOrLightCurve,
+    mode: Optional[str] = ...,
+    quality: Optional[Union[str, int]] = ...,
+    config: str = ...,
 ) -> List[Segment]: ...
 def classify(
     paths: Union[PathOrLightCurve, Sequence[PathOrLightCurve]],
     weights: Union[str, PathLike, Classifier],
     threshold: float = ...,
-    mode: str = ...,
-    quality: Union[str, int] = ...,
+    mode: Optional[str] = ...,
+    quality: Optional[Union[str, int]] = ...,
 ) -> Union[Dict[str, npt.NDArray[Any]], Any]: ...

@@ -10,7 +10,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use lc_prep::{FeatureConfig, FeatureExtractor, Mode};
+use lc_prep::{FeatureChoice, FeatureConfig, FeatureExtractor, Mode};
 use tess_io::{FluxColumn, QualityMask};
 
 /// Raises `calnet.LightCurveError(path, reason)`.
@@ -397,12 +397,35 @@ impl Segment {
 }
 
 /// `features`: the kept segments of a light curve, exactly as `calnet features` makes them.
+/// The config: `record` (a weights file's `features.*` metadata) when it holds one, checked
+/// against `mode` and `quality` (a contradiction is a ValueError naming both); otherwise the
+/// preset `config` (`reference` or `ffi`) with `mode` and `quality` applied.
 #[pyfunction]
-fn features(py: Python<'_>, lc: &LightCurve, mode: &str, quality: &str) -> PyResult<Vec<Segment>> {
-    let config = FeatureConfig {
-        mode: parse_mode(mode)?,
-        quality: parse_quality(quality)?,
-        ..FeatureConfig::reference()
+#[pyo3(signature = (lc, mode=None, quality=None, config="reference", record=None))]
+fn features(
+    py: Python<'_>,
+    lc: &LightCurve,
+    mode: Option<&str>,
+    quality: Option<&str>,
+    config: &str,
+    record: Option<std::collections::BTreeMap<String, String>>,
+) -> PyResult<Vec<Segment>> {
+    let value_error = |e: lc_prep::Error| PyValueError::new_err(e.to_string());
+    let choice = FeatureChoice {
+        mode: mode.map(parse_mode).transpose()?,
+        quality: quality.map(parse_quality).transpose()?,
+        ..Default::default()
+    };
+    let recorded = FeatureConfig::from_record(&record.unwrap_or_default()).map_err(value_error)?;
+    let config = match (recorded, config.trim().to_ascii_lowercase().as_str()) {
+        (Some(recorded), _) => choice.resolve(Some(&recorded)).map_err(value_error)?,
+        (None, "reference") => choice.apply(FeatureConfig::reference()),
+        (None, "ffi") => choice.apply(FeatureConfig::ffi()),
+        (None, other) => {
+            return Err(PyValueError::new_err(format!(
+                "config {other:?}: expected reference or ffi"
+            )))
+        }
     };
     let extractor =
         FeatureExtractor::new(config).map_err(|e| PyValueError::new_err(e.to_string()))?;

@@ -78,3 +78,22 @@ def test_classify_rows_equal_the_cli(calnet_bin, tmp_path, monkeypatch, with_pan
         assert repr(table["t_start"][i]) == r["t_start"]
         assert table["p_eb"][i] == np.float32(r["p_eb"])
         assert table["is_eb"][i] == int(r["is_eb"])
+
+
+def test_classify_applies_the_feature_config_the_weights_record(tmp_path):
+    from safetensors.numpy import load_file, save_file
+
+    robust = tmp_path / "robust.safetensors"
+    save_file(load_file(str(WEIGHTS)), str(robust), metadata={"features.mode": "robust"})
+    classifier = calnet.Classifier(robust)
+    assert classifier.feature_record == {"features.mode": "robust"}
+    assert calnet.Classifier(WEIGHTS).feature_record == {}
+
+    segments = calnet.features(CM_DRA, mode="robust")
+    want = classifier.predict(
+        np.stack([s.lc for s in segments]), np.stack([s.gls for s in segments])
+    )
+    rows = calnet.classify([CM_DRA], classifier)
+    assert np.asarray(rows["p_eb"], dtype=np.float32).tolist() == want.tolist()
+    with pytest.raises(ValueError, match="mode reference.*mode robust"):
+        calnet.classify([CM_DRA], classifier, mode="reference")

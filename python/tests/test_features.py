@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import calnet
-from conftest import CM_DRA, CW_ERI, HLSP
+from conftest import CM_DRA, CW_ERI, HLSP, LC
 
 
 def cli_features(calnet_bin, path, out, mode="reference"):
@@ -82,3 +82,21 @@ def test_lightkurve_like_objects_go_where_a_path_goes():
     obj.time = Quantity(lc.time, "bkjd")
     with pytest.raises(calnet.LightCurveError, match="bkjd"):
         calnet.features(obj)
+
+
+def test_the_ffi_config_equals_the_cli_on_a_real_30_minute_file(calnet_bin, tmp_path):
+    path = LC / "hlsp_tess-spoc_tess_phot_0000000038846515-s0001_tess_v1_lc.fits"
+    subprocess.run(
+        [calnet_bin, "features", str(path), "--out", str(tmp_path), "--format", "npy",
+         "--feature-config", "ffi", "--threads", "1"],
+        check=True, capture_output=True,
+    )
+    lc_rows, gls_rows = np.load(tmp_path / "lc.npy"), np.load(tmp_path / "gls.npy")
+    segments = calnet.features(path, config="ffi")
+    assert len(segments) == lc_rows.shape[0] == 2
+    for seg, lc, gls in zip(segments, lc_rows, gls_rows):
+        assert np.array_equal(seg.lc, lc) and np.array_equal(seg.gls, gls)
+    # The reference config keeps no 30-minute orbit (2,000 points are 42 days at 30 minutes).
+    assert calnet.features(path) == []
+    with pytest.raises(ValueError, match="config"):
+        calnet.features(path, config="tess")
