@@ -178,7 +178,7 @@ def main():
         cmd_all = cmd[:-1] + ["all"]
         cmd_all[cmd_all.index("--out") + 1] = os.path.join(tmp, "out-all")
         wall_all, cpu_all, _, _ = run_timed(cmd_all)
-        # One file: the fixed start-up cost (libtorch, weights, hashing).
+        # One file: the fixed start-up cost (loading the weights, their hash from the cache or computed).
         one = os.path.join(tmp, "one")
         os.makedirs(one)
         os.link(files[0], os.path.join(one, os.path.basename(files[0])))

@@ -118,7 +118,7 @@ def main():
           f"{rows / wall:.1f} segments/s (best of {args.repeat}, process start included); "
           f"CPU {1e3 * cpu / rows:.1f} ms/segment")
     start = min(timed([args.calnet, "--version"]) for _ in range(3))
-    print(f"  process start alone (`calnet --version`, loads libtorch): {start:.3f} s; "
+    print(f"  process start alone (`calnet --version`): {start:.3f} s; "
           f"without it: {rows / (wall - start):.1f} segments/s")
     print(f"speed-up, wall clock: {(rows / wall) / (n / total):.1f}x; "
           f"per CPU second: {(pcpu / n) / (cpu / rows):.1f}x")
