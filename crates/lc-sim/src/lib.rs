@@ -50,7 +50,7 @@ pub use inject::{inject, injected_name, InjectRequest, MAX_ABS_TIME, MAX_SPAN_D}
 pub use signal::Signal;
 pub use simulate::{
     class_counts, file_name, sim_tic, simulate_one, simulate_to_dir, SimConfig, SimProgress,
-    Simulated, LABELS_FILE, MAX_PER_RUN, SEGMENT_GAP_DAYS, SEGMENT_MIN_POINTS, SIM_TIC_BASE,
+    Simulated, LABELS_FILE, MAX_PER_RUN, SIM_TIC_BASE,
 };
 pub use tess::Cadence;
 pub use truth::{read_labels, write_labels, Truth};

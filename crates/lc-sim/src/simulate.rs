@@ -50,18 +50,13 @@ pub struct SimConfig {
     pub min_snr: f64,
     /// Redraw an eclipsing system (detached, semi-detached, blend, planet) until each
     /// segment a classifier will see holds a primary eclipse on valid data: each run of
-    /// valid cadences between gaps over [`SEGMENT_GAP_DAYS`] with at least
-    /// [`SEGMENT_MIN_POINTS`] of them. Off by default: then one eclipse per sector suffices,
+    /// valid cadences that `lc-prep` keeps as a segment under the cadence's rule
+    /// ([`Cadence::segment_rule`]: the reference's 2,000 points at 20 s and 120 s, the
+    /// full-frame-image rule at 200, 600 and 1800 s). Off by default: then one eclipse per sector suffices,
     /// and a long-period binary can leave a whole orbit without one, which makes that
     /// segment's label (the file's) untrue of what it shows.
     pub eclipse_every_segment: bool,
 }
-
-/// Gap that ends a segment, in days: `lc-prep`'s (the reference's) split rule.
-pub const SEGMENT_GAP_DAYS: f64 = 0.75;
-
-/// Fewest valid cadences of a segment that `lc-prep` keeps (shorter ones give no input).
-pub const SEGMENT_MIN_POINTS: usize = 2000;
 
 impl Default for SimConfig {
     fn default() -> Self {
@@ -219,13 +214,18 @@ pub(crate) fn events_on_valid_rows(
     n
 }
 
-/// Valid-cadence masks of the segments a classifier will see (see
-/// [`SimConfig::eclipse_every_segment`]).
-fn segment_masks(time: &[f64], valid: &[bool]) -> Vec<Vec<bool>> {
+/// Valid-cadence masks of the segments a classifier will see under `lc-prep`'s segment rule
+/// for `cadence` (see [`SimConfig::eclipse_every_segment`]).
+fn segment_masks(time: &[f64], valid: &[bool], cadence: Cadence) -> Vec<Vec<bool>> {
+    let rule = cadence.segment_rule();
     let mut masks = Vec::new();
     let mut current: Vec<usize> = Vec::new();
     let mut flush = |rows: &mut Vec<usize>| {
-        if rows.len() >= SEGMENT_MIN_POINTS {
+        let span = match (rows.first(), rows.last()) {
+            (Some(&a), Some(&b)) => time[b] - time[a],
+            _ => 0.0,
+        };
+        if rule.keeps(rows.len(), span, cadence.seconds()) {
             let mut m = vec![false; time.len()];
             rows.iter().for_each(|&i| m[i] = true);
             masks.push(m);
@@ -237,7 +237,7 @@ fn segment_masks(time: &[f64], valid: &[bool]) -> Vec<Vec<bool>> {
             continue;
         }
         if let Some(&last) = current.last() {
-            if t - time[last] > SEGMENT_GAP_DAYS {
+            if t - time[last] > rule.gap_days {
                 flush(&mut current);
             }
         }
@@ -346,7 +346,7 @@ pub fn simulate_one(cfg: &SimConfig, seed: u64, index: u64) -> Result<Simulated>
         .map(|(&v, &q)| v && q == 0)
         .collect();
     let segments = if eclipsing && cfg.eclipse_every_segment {
-        segment_masks(&obs.time, &valid)
+        segment_masks(&obs.time, &valid, cfg.cadence)
     } else {
         Vec::new()
     };
@@ -629,6 +629,40 @@ mod tests {
         for i in 0..40 {
             assert_eq!(misses(&every, i), 0, "light curve {i}");
         }
+    }
+
+    #[test]
+    fn eclipse_every_segment_follows_the_full_frame_segment_rule() {
+        let every = SimConfig {
+            classes: vec![Class::Detached],
+            eb_fraction: 1.0,
+            cadence: Cadence::Ffi1800,
+            eclipse_every_segment: true,
+            ..Default::default()
+        };
+        let rule = lc_prep::SegmentRule::ffi(1800.0);
+        let cadence_d = 1800.0 / 86_400.0;
+        let mut segments = 0;
+        for i in 0..30 {
+            let s = simulate_one(&every, 23, i).unwrap();
+            let (t0, p) = (s.truth.t0.unwrap(), s.truth.period_d.unwrap());
+            let t: Vec<f64> =
+                s.lc.time
+                    .iter()
+                    .zip(&s.lc.flux)
+                    .zip(&s.lc.quality)
+                    .filter(|((t, f), &q)| t.is_finite() && f.is_finite() && q == 0)
+                    .map(|((&t, _), _)| t)
+                    .collect();
+            for part in lc_prep::segment::split_at_gaps(&t, rule.gap_days) {
+                let seg = &t[part];
+                if rule.keeps(seg.len(), seg[seg.len() - 1] - seg[0], 1800.0) {
+                    segments += 1;
+                    assert!(eclipse_in(seg, t0, p, cadence_d), "light curve {i}");
+                }
+            }
+        }
+        assert!(segments >= 45, "{segments} segments kept by the FFI rule");
     }
 
     #[test]

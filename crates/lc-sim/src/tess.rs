@@ -84,6 +84,17 @@ impl Cadence {
         }
     }
 
+    /// The segment rule `lc-prep` applies at this cadence: the reference's (gap 0.75 d, 2,000
+    /// points) at 20 s and 120 s, the full-frame-image rule (2.78 days of data, half the span
+    /// covered) at the others.
+    pub fn segment_rule(self) -> lc_prep::SegmentRule {
+        if self.is_ffi() {
+            lc_prep::SegmentRule::ffi(self.seconds())
+        } else {
+            lc_prep::SegmentRule::REFERENCE
+        }
+    }
+
     /// Sectors in which the cadence existed: 1800 s FFIs in sectors 1-26, 600 s in 27-55,
     /// 200 s from 56; 20 s from 27; 120 s throughout. Sectors up to 80 are drawn.
     pub fn sectors(self) -> (u32, u32) {
