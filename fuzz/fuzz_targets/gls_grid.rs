@@ -40,7 +40,9 @@ fuzz_target!(|data: &[u8]| {
         .map(|k| f64_at(&data[26..], k))
         .collect();
     let y: Vec<f64> = (0..t.len()).map(|i| ((i * 7919) % 13) as f64).collect();
-    let Ok(p) = Periodogram::new(&t, &y) else { return };
+    let Ok(p) = Periodogram::new(&t, &y) else {
+        return;
+    };
     // Keep each input quick: work the library accepts on purpose is merely slow, and timed
     // out under the sanitizers on a loaded machine. A kernel that visits every point-frequency
     // pair costs grid size × points (3.4 million frequencies took seconds); the fast kernel's
@@ -52,7 +54,10 @@ fuzz_target!(|data: &[u8]| {
     }
     let span = t.iter().fold(f64::NEG_INFINITY, |a, &x| a.max(x))
         - t.iter().fold(f64::INFINITY, |a, &x| a.min(x));
-    let f_max = grid.frequencies().iter().fold(0.0f64, |a, &f| a.max(f.abs()));
+    let f_max = grid
+        .frequencies()
+        .iter()
+        .fold(0.0f64, |a, &f| a.max(f.abs()));
     let cycles = span * f_max;
     if cycles > 1e5 && cycles <= gls::MAX_FFT_LEN as f64 / 8.0 && method == Method::Fast {
         return;
