@@ -395,3 +395,65 @@ fn impossible_parameters_are_refused_with_a_reason() {
     let o = calnet(["simulate", "--n", "1", "--out", out, "--classes", "quasar"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn hard_cases_population_names_each_file_s_region() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("hard");
+    let d = dir.to_str().unwrap();
+    let o = calnet([
+        "simulate",
+        "--n",
+        "12",
+        "--out",
+        d,
+        "--seed",
+        "9",
+        "--population",
+        "hard-cases",
+    ]);
+    ok(&o);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("regions: "), "{err}");
+    let text = std::fs::read_to_string(dir.join("labels.csv")).unwrap();
+    assert!(text.lines().next().unwrap().ends_with(",region"), "{text}");
+    let rows: Vec<Truth> = lc_sim::read_labels(&dir.join("labels.csv")).unwrap();
+    assert_eq!(rows.len(), 12);
+    let mut labels = std::collections::BTreeSet::new();
+    for r in &rows {
+        let region: lc_sim::Region = r.region.as_deref().unwrap().parse().unwrap();
+        assert_eq!(r.class, region.class().name(), "{}", r.file);
+        assert_eq!(r.label, u8::from(region.class().is_eb()), "{}", r.file);
+        labels.insert(r.label);
+        let lc = tess_io::read(dir.join(&r.file)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(lc.meta.tic, Some(r.tic));
+    }
+    assert_eq!(labels.len(), 2, "both labels among 12 at --eb-fraction 0.5");
+
+    // The default is the reference mix: no region column.
+    let reference = tmp.path().join("reference");
+    simulate(&reference, "9", "1");
+    let text = std::fs::read_to_string(reference.join("labels.csv")).unwrap();
+    assert!(!text.lines().next().unwrap().contains("region"));
+
+    let help = calnet(["simulate", "--help"]);
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("--population") && help.contains("hard-cases"));
+    let bad = calnet(["simulate", "--n", "1", "--out", d, "--population", "hard"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("possible values"));
+    // No region belongs to the contact class.
+    let none = calnet([
+        "simulate",
+        "--n",
+        "1",
+        "--out",
+        d,
+        "--population",
+        "hard-cases",
+        "--classes",
+        "contact",
+    ]);
+    assert_eq!(none.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&none.stderr).contains("no hard-cases region"));
+}

@@ -197,7 +197,7 @@ fn normal<R: Rng>(rng: &mut R) -> f64 {
 }
 
 /// A main-sequence (or slightly evolved) star: mass, radius, Teff.
-fn star_of_mass(mass: f64, inflation: f64) -> (f64, f64, f64) {
+pub(crate) fn star_of_mass(mass: f64, inflation: f64) -> (f64, f64, f64) {
     let r = stars::ms_radius(mass) * inflation;
     // An evolved star keeps roughly its luminosity while it swells; brighten it mildly.
     let l = stars::ms_luminosity(mass) * inflation.sqrt();
@@ -205,7 +205,7 @@ fn star_of_mass(mass: f64, inflation: f64) -> (f64, f64, f64) {
 }
 
 /// Gravity-darkening coefficient of the ellipsoidal term: larger for radiative envelopes.
-fn gravity_darkening(teff: f64) -> f64 {
+pub(crate) fn gravity_darkening(teff: f64) -> f64 {
     if teff > 7000.0 {
         0.55
     } else {
@@ -448,7 +448,7 @@ fn try_binary<R: Rng>(
     Some(binary_drawn(eb, t1, m1, r1, None, Some(duration)))
 }
 
-fn binary_drawn(
+pub(crate) fn binary_drawn(
     eb: EclipsingBinary,
     teff: f64,
     m1: f64,
@@ -484,7 +484,7 @@ fn binary_drawn(
 
 /// First epoch: given, or uniform over the first period (or over the window when the period
 /// is longer, so that at least one event can fall in it).
-fn place_epoch<R: Rng>(rng: &mut R, period: f64, w: Window, given: Option<f64>) -> f64 {
+pub(crate) fn place_epoch<R: Rng>(rng: &mut R, period: f64, w: Window, given: Option<f64>) -> f64 {
     given.unwrap_or_else(|| w.start + uniform(rng, 0.0, period.min(w.end - w.start)))
 }
 
@@ -575,41 +575,54 @@ fn scale_contact(c: &ContactBinary, s: f64) -> ContactBinary {
 /// [0, 1 + k - 0.02); a/R* from the host density (Kepler's third law).
 pub fn draw_planet<R: Rng>(rng: &mut R, w: Window) -> Result<Drawn> {
     loop {
-        let m = uniform(rng, 0.5, 1.4);
-        let (_, r, t) = star_of_mass(m, uniform(rng, 0.95, 1.4));
-        let period = log_uniform(rng, 0.5, 20.0);
-        let k = log_uniform(rng, 0.03, 0.16);
-        let a_rs = stars::semi_major_axis(m, period) / r;
-        let tr = Transit {
-            period_d: period,
-            t0: place_epoch(rng, period, w, None),
-            rp_rs: k,
-            a_rs,
-            impact: uniform(rng, 0.0, 1.0 + k - 0.02),
-            ld: QuadraticLd::tess_for_teff(t),
-        };
-        if tr.validate().is_err() || a_rs < 2.0 {
-            continue;
+        if let Some(d) = try_planet(rng, w, (0.5, 1.4), (0.03, 0.16)) {
+            return Ok(d);
         }
-        let truth = Truth {
-            period_d: Some(period),
-            t0: Some(tr.t0),
-            depth1: Some(tr.depth()),
-            depth2: Some(0.0),
-            duration_d: Some(tr.duration()),
-            ecc: Some(0.0),
-            incl_deg: Some((tr.impact / a_rs).acos().to_degrees()),
-            r1_a: Some(1.0 / a_rs),
-            r2_a: Some(k / a_rs),
-            teff: Some(t),
-            ..Default::default()
-        };
-        return Ok(Drawn {
-            signal: Signal::Transit(tr),
-            truth,
-            star: (t, stars::log_g(m, r), r),
-        });
     }
+}
+
+/// One try at a planet around a host of mass uniform in `mass` (Msun) with a radius ratio
+/// log-uniform in `k_range` (the rest as [`draw_planet`]); `None` for an impossible orbit.
+pub(crate) fn try_planet<R: Rng>(
+    rng: &mut R,
+    w: Window,
+    mass: (f64, f64),
+    k_range: (f64, f64),
+) -> Option<Drawn> {
+    let m = uniform(rng, mass.0, mass.1);
+    let (_, r, t) = star_of_mass(m, uniform(rng, 0.95, 1.4));
+    let period = log_uniform(rng, 0.5, 20.0);
+    let k = log_uniform(rng, k_range.0, k_range.1);
+    let a_rs = stars::semi_major_axis(m, period) / r;
+    let tr = Transit {
+        period_d: period,
+        t0: place_epoch(rng, period, w, None),
+        rp_rs: k,
+        a_rs,
+        impact: uniform(rng, 0.0, 1.0 + k - 0.02),
+        ld: QuadraticLd::tess_for_teff(t),
+    };
+    if tr.validate().is_err() || a_rs < 2.0 {
+        return None;
+    }
+    let truth = Truth {
+        period_d: Some(period),
+        t0: Some(tr.t0),
+        depth1: Some(tr.depth()),
+        depth2: Some(0.0),
+        duration_d: Some(tr.duration()),
+        ecc: Some(0.0),
+        incl_deg: Some((tr.impact / a_rs).acos().to_degrees()),
+        r1_a: Some(1.0 / a_rs),
+        r2_a: Some(k / a_rs),
+        teff: Some(t),
+        ..Default::default()
+    };
+    Some(Drawn {
+        signal: Signal::Transit(tr),
+        truth,
+        star: (t, stars::log_g(m, r), r),
+    })
 }
 
 /// Spotted rotators: equatorial period log-uniform 0.4-20 d; differential rotation
@@ -635,31 +648,7 @@ pub fn draw_rotator<R: Rng>(rng: &mut R, w: Window, flares: bool) -> Drawn {
         )
     };
     let (_, r, t) = star_of_mass(m, 1.0);
-    let alpha = uniform(rng, 0.0, 0.2);
-    let life = log_uniform(rng, 2.0, 20.0);
-    let active = rng.random_range(1..=4usize);
-    let span = w.end - w.start;
-    let n_spots = ((active as f64) * (span + 4.0 * life) / (2.5 * life)).ceil() as usize;
-    let level = log_uniform(rng, amp_lo, amp_hi);
-    let spots = (0..n_spots)
-        .map(|_| {
-            let lat = uniform(rng, -PI / 3.0, PI / 3.0);
-            Spot {
-                latitude: lat,
-                longitude: uniform(rng, 0.0, 2.0 * PI),
-                amplitude: level * log_uniform(rng, 0.3, 3.0),
-                t_max: uniform(rng, w.start - 2.0 * life, w.end + 2.0 * life),
-                lifetime_d: life * uniform(rng, 0.5, 1.5),
-                period_d: period / (1.0 - alpha * lat.sin().powi(2)),
-            }
-        })
-        .collect();
-    let spotted = SpottedStar {
-        period_d: period,
-        inclination: rng.random::<f64>().acos(),
-        limb_u: 0.6,
-        spots,
-    };
+    let spotted = spotted_star(rng, w, period, (amp_lo, amp_hi), (2.0, 20.0), 0.2);
     let mut truth = Truth {
         period_d: Some(period),
         teff: Some(t),
@@ -673,9 +662,68 @@ pub fn draw_rotator<R: Rng>(rng: &mut R, w: Window, flares: bool) -> Drawn {
             star,
         };
     }
-    let rate = log_uniform(rng, 0.2, 3.0);
-    let n = (rate * span).round() as usize;
-    let (a_min, a_max) = (0.003, 0.8);
+    let list = draw_flares(rng, w, (0.2, 3.0), (0.003, 0.8));
+    truth.n_flares = Some(list.len() as u32);
+    Drawn {
+        signal: Signal::FlareStar {
+            spots: spotted,
+            flares: list,
+        },
+        truth,
+        star,
+    }
+}
+
+/// Spots of a star of equatorial period `period` over the window `w`: differential rotation
+/// alpha uniform from 0 to `shear`, a typical lifetime log-uniform in `life` (days, each spot x 0.5-1.5),
+/// 1-4 spots visible at a time, a level log-uniform in `amplitude` (each spot x 0.3-3),
+/// latitudes uniform in +-60 deg, isotropic inclination.
+pub(crate) fn spotted_star<R: Rng>(
+    rng: &mut R,
+    w: Window,
+    period: f64,
+    amplitude: (f64, f64),
+    life: (f64, f64),
+    shear: f64,
+) -> SpottedStar {
+    let alpha = uniform(rng, 0.0, shear);
+    let life = log_uniform(rng, life.0, life.1);
+    let active = rng.random_range(1..=4usize);
+    let span = w.end - w.start;
+    let n_spots = ((active as f64) * (span + 4.0 * life) / (2.5 * life)).ceil() as usize;
+    let level = log_uniform(rng, amplitude.0, amplitude.1);
+    let spots = (0..n_spots)
+        .map(|_| {
+            let lat = uniform(rng, -PI / 3.0, PI / 3.0);
+            Spot {
+                latitude: lat,
+                longitude: uniform(rng, 0.0, 2.0 * PI),
+                amplitude: level * log_uniform(rng, 0.3, 3.0),
+                t_max: uniform(rng, w.start - 2.0 * life, w.end + 2.0 * life),
+                lifetime_d: life * uniform(rng, 0.5, 1.5),
+                period_d: period / (1.0 - alpha * lat.sin().powi(2)),
+            }
+        })
+        .collect();
+    SpottedStar {
+        period_d: period,
+        inclination: rng.random::<f64>().acos(),
+        limb_u: 0.6,
+        spots,
+    }
+}
+
+/// Flares over the window `w`: a rate log-uniform in `rate` (per day), peak amplitudes from
+/// the power law `dN/dA ~ A^-2` on `amplitude`, FWHM log-uniform 1.5-40 min; sorted by peak.
+pub(crate) fn draw_flares<R: Rng>(
+    rng: &mut R,
+    w: Window,
+    rate: (f64, f64),
+    amplitude: (f64, f64),
+) -> Vec<Flare> {
+    let rate = log_uniform(rng, rate.0, rate.1);
+    let n = (rate * (w.end - w.start)).round() as usize;
+    let (a_min, a_max) = amplitude;
     let mut list: Vec<Flare> = (0..n)
         .map(|_| {
             let u: f64 = rng.random();
@@ -687,15 +735,7 @@ pub fn draw_rotator<R: Rng>(rng: &mut R, w: Window, flares: bool) -> Drawn {
         })
         .collect();
     list.sort_by(|a, b| a.t_peak.total_cmp(&b.t_peak));
-    truth.n_flares = Some(list.len() as u32);
-    Drawn {
-        signal: Signal::FlareStar {
-            spots: spotted,
-            flares: list,
-        },
-        truth,
-        star,
-    }
+    list
 }
 
 /// delta Scuti stars: 2-10 modes at 5-60 c/d, the strongest with a semi-amplitude

@@ -61,6 +61,12 @@ pub enum Error {
     /// A class name that is not one of [`crate::Class::ALL`].
     #[error("unknown class '{0}' (known: detached, semidetached, contact, ellipsoidal, planet, rotator, flare, dsct, gdor, rrlyr, constant, blend)")]
     UnknownClass(String),
+    /// A population name that is not one of [`crate::Population::ALL`].
+    #[error("unknown population '{0}' (known: reference, hard-cases)")]
+    UnknownPopulation(String),
+    /// A region name that is not one of [`crate::Region::ALL`].
+    #[error("unknown region '{0}' (known: low-mass-twin, long-period, active-planet-host, flare-star, fast-rotator)")]
+    UnknownRegion(String),
     /// A class that cannot be injected (only binaries and blends can).
     #[error("class '{0}' cannot be injected: choose detached, semidetached, contact, ellipsoidal or blend")]
     NotInjectable(&'static str),

@@ -10,6 +10,11 @@
 //!   values from `tess_io::flags`), NaN rows, scattered-light ramps and Tmag-scaled noise.
 //! - Data sets ([`simulate_to_dir`]): SPOC-format files plus `labels.csv`, in parallel,
 //!   deterministic for a seed; injection into real files ([`inject`]).
+//! - Populations ([`Population`]): the reference mix of every class (the default, whose
+//!   bytes for a seed are pinned by a test), or the hard-cases [`Region`]s where classifiers
+//!   trained on it fail: M-dwarf twins like CM Dra, long-period binaries with one or two
+//!   eclipses per segment, planet hosts with spots, granulation and flares, flare stars, fast
+//!   rotators, on the sector layout measured from real sector-61 data.
 //!
 //! Equations, sources, distributions and limits: `docs/simulation.md`.
 //!
@@ -35,6 +40,7 @@ mod eclipse;
 mod error;
 mod inject;
 pub mod orbit;
+pub mod regions;
 mod signal;
 mod simulate;
 pub mod stars;
@@ -47,11 +53,14 @@ pub use draw::{BinaryConstraints, Class};
 pub use eclipse::{occulted_fraction, QuadraticLd};
 pub use error::{Error, Result};
 pub use inject::{inject, injected_name, InjectRequest, MAX_ABS_TIME, MAX_SPAN_D};
+pub use regions::{Population, Region};
 pub use signal::Signal;
 pub use simulate::{
-    class_counts, file_name, sim_tic, simulate_one, simulate_to_dir, SimConfig, SimProgress,
-    Simulated, LABELS_FILE, MAX_PER_RUN, SIM_TIC_BASE,
+    class_counts, file_name, region_counts, sim_tic, simulate_one, simulate_to_dir, SimConfig,
+    SimProgress, Simulated, LABELS_FILE, MAX_PER_RUN, SIM_TIC_BASE,
 };
-pub use tess::Cadence;
+pub use tess::{Cadence, SectorLayout};
 pub use truth::{read_labels, write_labels, Truth};
-pub use variables::{ContactBinary, Flare, Mode, Pulsator, RrLyrae, Spot, SpottedStar, Transit};
+pub use variables::{
+    ContactBinary, Flare, Granulation, Mode, Pulsator, RrLyrae, Spot, SpottedStar, Transit,
+};

@@ -1,7 +1,9 @@
 //! One front door over every model, with integration over the exposure.
 
 use crate::binary::EclipsingBinary;
-use crate::variables::{ContactBinary, Flare, Pulsator, RrLyrae, SpottedStar, Transit};
+use crate::variables::{
+    ContactBinary, Flare, Granulation, Pulsator, RrLyrae, SpottedStar, Transit,
+};
 
 /// An astrophysical signal: normalised flux as a function of time (BTJD).
 #[derive(Debug, Clone)]
@@ -25,6 +27,19 @@ pub enum Signal {
         /// Flares, sorted by peak time.
         flares: Vec<Flare>,
     },
+    /// Another signal seen on an active star (a planet host, an M-dwarf binary):
+    /// `F = base x spots + granulation + flares`. Granulation (about 1e-4) is added rather
+    /// than multiplied; the cross term is below 1e-6.
+    ActiveStar {
+        /// The signal of the system (a transit, an eclipsing binary).
+        base: Box<Signal>,
+        /// Rotational modulation of the star, if it has spots.
+        spots: Option<SpottedStar>,
+        /// Granulation, if modelled.
+        granulation: Option<Granulation>,
+        /// Flares, sorted by peak time.
+        flares: Vec<Flare>,
+    },
     /// No variability.
     Constant,
 }
@@ -42,7 +57,25 @@ impl Signal {
             Signal::FlareStar { spots, flares } => {
                 spots.flux(t) + flares.iter().map(|f| f.excess(t)).sum::<f64>()
             }
+            Signal::ActiveStar {
+                base,
+                spots,
+                granulation,
+                flares,
+            } => {
+                base.flux(t) * spots.as_ref().map_or(1.0, |s| s.flux(t))
+                    + granulation.as_ref().map_or(0.0, |g| g.excess(t))
+                    + flares.iter().map(|f| f.excess(t)).sum::<f64>()
+            }
             Signal::Constant => 1.0,
+        }
+    }
+
+    /// The flares of a flare star or an active star (integrated exactly, not sampled).
+    fn flares(&self) -> &[Flare] {
+        match self {
+            Signal::FlareStar { flares, .. } | Signal::ActiveStar { flares, .. } => flares,
+            _ => &[],
         }
     }
 
@@ -62,13 +95,17 @@ impl Signal {
                 1.0 / (20.0 * fmax)
             }
             Signal::RrLyrae(r) => r.period_d / 60.0,
+            Signal::ActiveStar { base, spots, .. } => base
+                .min_timescale()
+                .min(spots.as_ref().map_or(f64::INFINITY, |s| s.period_d / 40.0)),
             Signal::Constant => f64::INFINITY,
         }
     }
 
     /// Mean flux over exposures of `exposure_d` days centred on each of `time` (NaN where
     /// the time is NaN). Smooth parts are averaged over `n` evenly spaced sub-exposures,
-    /// `n` set by [`Signal::min_timescale`] (at most 31); flares are integrated exactly.
+    /// `n` set by [`Signal::min_timescale`] (at most 31); flares and granulation are
+    /// integrated exactly.
     pub fn integrate(&self, time: &[f64], exposure_d: f64) -> Vec<f64> {
         let ts = self.min_timescale();
         let n = if exposure_d > 0.0 && ts.is_finite() {
@@ -79,6 +116,9 @@ impl Signal {
         let smooth = |t: f64| -> f64 {
             let f = |t| match self {
                 Signal::FlareStar { spots, .. } => spots.flux(t),
+                Signal::ActiveStar { base, spots, .. } => {
+                    base.flux(t) * spots.as_ref().map_or(1.0, |s| s.flux(t))
+                }
                 other => other.flux(t),
             };
             if n == 1 {
@@ -93,13 +133,22 @@ impl Signal {
             .iter()
             .map(|&t| if t.is_finite() { smooth(t) } else { f64::NAN })
             .collect();
-        if let Signal::FlareStar { flares, .. } = self {
-            for fl in flares {
-                let (a, b) = fl.window();
-                for (o, &t) in out.iter_mut().zip(time) {
-                    if t.is_finite() && t + exposure_d >= a && t - exposure_d <= b {
-                        *o += fl.mean_excess(t, exposure_d);
-                    }
+        for fl in self.flares() {
+            let (a, b) = fl.window();
+            for (o, &t) in out.iter_mut().zip(time) {
+                if t.is_finite() && t + exposure_d >= a && t - exposure_d <= b {
+                    *o += fl.mean_excess(t, exposure_d);
+                }
+            }
+        }
+        if let Signal::ActiveStar {
+            granulation: Some(g),
+            ..
+        } = self
+        {
+            for (o, &t) in out.iter_mut().zip(time) {
+                if t.is_finite() {
+                    *o += g.mean_excess(t, exposure_d);
                 }
             }
         }

@@ -10,7 +10,9 @@ use tess_io::{LightCurve, Metadata};
 
 use crate::draw::{self, uniform, Class, Window};
 use crate::error::{check_range, Error, Result};
-use crate::tess::{self, Cadence, NoiseModel, Observation};
+use crate::regions::{self, Population, Region};
+use crate::signal::Signal;
+use crate::tess::{self, Cadence, NoiseModel, Observation, SectorLayout};
 use crate::truth::{write_labels, Truth};
 
 /// First TIC identifier of the range reserved for simulated stars. Real TIC v8 identifiers
@@ -56,6 +58,10 @@ pub struct SimConfig {
     /// and a long-period binary can leave a whole orbit without one, which makes that
     /// segment's label (the file's) untrue of what it shows.
     pub eclipse_every_segment: bool,
+    /// Which mix to draw: the reference mix (the default; the same bytes for a seed as
+    /// before populations existed) or the hard-cases regions ([`Population::HardCases`]),
+    /// whose classes must also be in [`SimConfig::classes`].
+    pub population: Population,
 }
 
 impl Default for SimConfig {
@@ -69,6 +75,7 @@ impl Default for SimConfig {
             threads: None,
             min_snr: 0.0,
             eclipse_every_segment: false,
+            population: Population::Reference,
         }
     }
 }
@@ -96,6 +103,29 @@ impl SimConfig {
         check_range("min_snr", self.min_snr, 0.0, 1e6, "in [0, 1e6]")?;
         if self.classes.is_empty() {
             return Err(Error::EmptyClassSet("the class list is empty".into()));
+        }
+        if self.population == Population::HardCases {
+            let (eb, other) = self.region_groups();
+            if eb.is_empty() && other.is_empty() {
+                return Err(Error::EmptyClassSet(
+                    "no hard-cases region belongs to a listed class (regions: detached, \
+                     planet, flare, rotator)"
+                        .into(),
+                ));
+            }
+            if eb.is_empty() && self.eb_fraction == 1.0 {
+                return Err(Error::EmptyClassSet(
+                    "eb_fraction is 1 but no hard-cases region of a listed class has label 1"
+                        .into(),
+                ));
+            }
+            if other.is_empty() && self.eb_fraction == 0.0 {
+                return Err(Error::EmptyClassSet(
+                    "eb_fraction is 0 but every hard-cases region of a listed class has label 1"
+                        .into(),
+                ));
+            }
+            return Ok(());
         }
         let (eb, other) = self.groups();
         if eb.is_empty() && self.eb_fraction == 1.0 {
@@ -125,6 +155,36 @@ impl SimConfig {
         c.sort();
         c.dedup();
         c.into_iter().partition(|&k| self.label(k) == 1)
+    }
+
+    /// Regions of the hard-cases population whose class is listed, by label (1, then 0).
+    fn region_groups(&self) -> (Vec<Region>, Vec<Region>) {
+        Region::ALL
+            .into_iter()
+            .filter(|r| self.classes.contains(&r.class()))
+            .partition(|&r| self.label(r.class()) == 1)
+    }
+
+    /// A region of the hard-cases population: the label group by `eb_fraction` (as
+    /// [`SimConfig::pick_class`]), then a region by [`Region::weight`].
+    fn pick_region<R: Rng>(&self, rng: &mut R) -> Region {
+        let (eb, other) = self.region_groups();
+        let group = if eb.is_empty() {
+            other
+        } else if other.is_empty() || rng.random::<f64>() < self.eb_fraction {
+            eb
+        } else {
+            other
+        };
+        let total: f64 = group.iter().map(|r| r.weight()).sum();
+        let mut x = rng.random::<f64>() * total;
+        for &r in &group {
+            x -= r.weight();
+            if x < 0.0 {
+                return r;
+            }
+        }
+        group[group.len() - 1]
     }
 
     fn pick_class<R: Rng>(&self, rng: &mut R) -> Class {
@@ -269,13 +329,31 @@ pub(crate) fn amplitude_and_snr(signal: &[f64], valid: &[bool], white: f64) -> (
 /// draw is kept (and its SNR recorded) when none reaches it.
 const MAX_SNR_ATTEMPTS: usize = 200;
 
-/// Draws a system of `class` whose eclipses show: eclipsing classes need a primary event on
-/// valid data (a 30-d binary often has none in a sector) and, when `segments` is not empty,
-/// one in each of them. Returns the system and its number of primary events (for classes
-/// with a period). After 100 tries the last draw is kept.
+/// Span in days of the shortest of `segments` (valid-cadence masks), or 13.0 (about a
+/// TESS orbit) when there is none.
+fn shortest_segment(time: &[f64], segments: &[Vec<bool>]) -> f64 {
+    segments
+        .iter()
+        .filter_map(|m| {
+            let first = m.iter().position(|&v| v)?;
+            let last = m.iter().rposition(|&v| v)?;
+            Some(time[last] - time[first])
+        })
+        .fold(None, |acc: Option<f64>, s| {
+            Some(acc.map_or(s, |a| a.min(s)))
+        })
+        .unwrap_or(13.0)
+}
+
+/// Draws a system of `class` (of `region` in the hard-cases population) whose eclipses
+/// show: eclipsing classes need a primary event on valid data (a 30-d binary often has none
+/// in a sector) and, when `segments` is not empty, one in each of them. Returns the system
+/// and its number of primary events (for classes with a period). After 100 tries the last
+/// draw is kept.
 fn draw_visible<R: Rng>(
     rng: &mut R,
     class: Class,
+    region: Option<Region>,
     w: Window,
     obs: &Observation,
     cadence_d: f64,
@@ -285,7 +363,12 @@ fn draw_visible<R: Rng>(
         class,
         Class::Detached | Class::SemiDetached | Class::Blend | Class::Planet
     );
-    let mut drawn = draw::draw(rng, class, w)?;
+    let longest_period = shortest_segment(&obs.time, segments);
+    let draw_once = |rng: &mut R| match region {
+        Some(r) => regions::draw_region(rng, r, w, longest_period),
+        None => draw::draw(rng, class, w),
+    };
+    let mut drawn = draw_once(rng)?;
     let mut n_primary = None;
     for _ in 0..100 {
         let (Some(t0), Some(p)) = (drawn.truth.t0, drawn.truth.period_d) else {
@@ -304,7 +387,7 @@ fn draw_visible<R: Rng>(
         if !eclipsing || (n > 0 && every_segment()) {
             break;
         }
-        drawn = draw::draw(rng, class, w)?;
+        drawn = draw_once(rng)?;
     }
     Ok((drawn, n_primary))
 }
@@ -325,10 +408,20 @@ fn draw_visible<R: Rng>(
 pub fn simulate_one(cfg: &SimConfig, seed: u64, index: u64) -> Result<Simulated> {
     cfg.validate()?;
     let mut rng = stream(seed, index);
-    let class = cfg.pick_class(&mut rng);
+    let (class, region) = match cfg.population {
+        Population::Reference => (cfg.pick_class(&mut rng), None),
+        Population::HardCases => {
+            let r = cfg.pick_region(&mut rng);
+            (r.class(), Some(r))
+        }
+    };
     let (lo, hi) = cfg.cadence.sectors();
     let sector = rng.random_range(lo..=hi);
-    let obs = tess::observe(&mut rng, sector, cfg.cadence);
+    let layout = match cfg.population {
+        Population::Reference => SectorLayout::Reference,
+        Population::HardCases => SectorLayout::Measured,
+    };
+    let obs = tess::observe_with(&mut rng, sector, cfg.cadence, layout);
     let finite = obs.time.iter().copied().filter(|t| t.is_finite());
     let w = Window {
         start: finite.clone().fold(f64::INFINITY, f64::min),
@@ -345,7 +438,10 @@ pub fn simulate_one(cfg: &SimConfig, seed: u64, index: u64) -> Result<Simulated>
         .zip(&obs.quality)
         .map(|(&v, &q)| v && q == 0)
         .collect();
-    let segments = if eclipsing && cfg.eclipse_every_segment {
+    // A long-period binary's label is honest only if every segment shows an eclipse, so
+    // that region always asks for one, whatever the option says.
+    let every_segment = cfg.eclipse_every_segment || region == Some(Region::LongPeriod);
+    let segments = if eclipsing && every_segment {
         segment_masks(&obs.time, &valid, cfg.cadence)
     } else {
         Vec::new()
@@ -357,11 +453,17 @@ pub fn simulate_one(cfg: &SimConfig, seed: u64, index: u64) -> Result<Simulated>
     let mut attempt = 0;
     let (drawn, n_primary, tmag, noise, signal, amplitude, snr) = loop {
         attempt += 1;
-        let (drawn, n_primary) = draw_visible(&mut rng, class, w, &obs, cadence_d, &segments)?;
+        let (drawn, n_primary) =
+            draw_visible(&mut rng, class, region, w, &obs, cadence_d, &segments)?;
         let tmag = draw_tmag(&mut rng, cfg.tmag_range);
         let noise = NoiseModel::draw(&mut rng, tmag, cfg.cadence);
         let signal = drawn.signal.integrate(&obs.time, cadence_d);
-        let (amplitude, snr) = amplitude_and_snr(&signal, &valid, noise.white);
+        let (amplitude, mut snr) = amplitude_and_snr(&signal, &valid, noise.white);
+        // On an active star the SNR is that of the eclipses or transits alone, so that
+        // `min_snr` keeps them visible under the spots and flares.
+        if let Signal::ActiveStar { base, .. } = &drawn.signal {
+            snr = amplitude_and_snr(&base.integrate(&obs.time, cadence_d), &valid, noise.white).1;
+        }
         if !snr_applies || snr >= cfg.min_snr || attempt >= MAX_SNR_ATTEMPTS {
             break (drawn, n_primary, tmag, noise, signal, amplitude, snr);
         }
@@ -499,6 +601,15 @@ pub fn simulate_to_dir(
     };
     write_labels(&dir.join(LABELS_FILE), &rows)?;
     Ok(rows)
+}
+
+/// How many rows of each hard-cases region (empty for a reference set).
+pub fn region_counts(rows: &[Truth]) -> Vec<(String, usize)> {
+    let mut m = std::collections::BTreeMap::new();
+    for r in rows.iter().filter_map(|r| r.region.as_ref()) {
+        *m.entry(r.clone()).or_insert(0) += 1;
+    }
+    m.into_iter().collect()
 }
 
 /// A class-balanced view for checks: how many rows of each class.

@@ -224,8 +224,36 @@ fn uniform<R: Rng>(rng: &mut R, lo: f64, hi: f64) -> f64 {
     lo + (hi - lo) * rng.random::<f64>()
 }
 
-/// Draws the cadence grid, gaps and QUALITY flags of a sector.
+/// How the gaps and flags of a sector are laid out. The two differ from sector 56 on only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum SectorLayout {
+    /// The layout of the reference population (its bytes are pinned): from sector 56 each of
+    /// the four stretches between downlinks is treated as an orbit, with its own chance of
+    /// scattered light at both ends and momentum dumps every 4.5-9 d.
+    #[default]
+    Reference,
+    /// The layout measured on the sector-61 TESS-SPOC file (`fixtures/lc`): from sector 56
+    /// scattered light only at the ends of the two spacecraft orbits (the sector's ends and
+    /// both sides of the mid-sector downlink, where perigee brings the Earth and Moon close),
+    /// none at the two mid-orbit downlinks; a momentum dump at the end of every downlink and
+    /// none between. Before sector 56 as [`SectorLayout::Reference`].
+    Measured,
+}
+
+/// Draws the cadence grid, gaps and QUALITY flags of a sector in the reference layout.
 pub fn observe<R: Rng>(rng: &mut R, sector: u32, cadence: Cadence) -> Observation {
+    observe_with(rng, sector, cadence, SectorLayout::Reference)
+}
+
+/// Draws the cadence grid, gaps and QUALITY flags of a sector in `layout`.
+pub fn observe_with<R: Rng>(
+    rng: &mut R,
+    sector: u32,
+    cadence: Cadence,
+    layout: SectorLayout,
+) -> Observation {
+    // Extended mission 2 (sector 56 on) as measured: see [`SectorLayout::Measured`].
+    let em2 = layout == SectorLayout::Measured && sector >= 56;
     let cadence_s = cadence.seconds();
     let dt = cadence_s / 86_400.0;
     let span = uniform(rng, 25.4, 27.9);
@@ -293,13 +321,38 @@ pub fn observe<R: Rng>(rng: &mut R, sector: u32, cadence: Cadence) -> Observatio
         orbit_starts.push(b);
     }
     orbit_ends.push(end);
+    // The spacecraft's orbits: in the measured EM2 layout the stretches either side of the
+    // Earth-point gap nearest mid-sector, elsewhere every stretch between gaps.
+    let orbits: Vec<(f64, f64)> = if em2 {
+        let mid = gaps
+            .iter()
+            .filter(|g| g.2)
+            .min_by(|a, b| {
+                let c = start + 0.5 * span;
+                (0.5 * (a.0 + a.1) - c)
+                    .abs()
+                    .total_cmp(&(0.5 * (b.0 + b.1) - c).abs())
+            })
+            .map(|g| (g.0, g.1));
+        match mid {
+            Some((a, b)) => vec![(start, a), (b, end)],
+            None => vec![(start, end)],
+        }
+    } else {
+        orbit_starts
+            .iter()
+            .copied()
+            .zip(orbit_ends.iter().copied())
+            .collect()
+    };
 
     // First cadence: Earth point, as in every fixture.
     quality[0] |= flags::EARTH_POINT as i32;
     flux_valid[0] = false;
-    // Desaturation at orbit starts (sectors 24 and 31 show four 2-min cadences).
+    // Desaturation at orbit starts (sectors 24 and 31 show four 2-min cadences; sector 61
+    // after every downlink).
     for &s in &orbit_starts {
-        if rng.random::<f64>() < 0.6 {
+        if em2 || rng.random::<f64>() < 0.6 {
             flag(
                 &mut quality,
                 &mut flux_valid,
@@ -317,6 +370,10 @@ pub fn observe<R: Rng>(rng: &mut R, sector: u32, cadence: Cadence) -> Observatio
         _ => (4.5, 9.0),
     };
     for (&s, &e) in orbit_starts.iter().zip(&orbit_ends) {
+        if em2 {
+            // Sector 61 unloads momentum during its downlinks only (flagged above).
+            break;
+        }
         let every = uniform(rng, lo, hi);
         let mut t = s + uniform(rng, 0.2, 1.0) * every;
         while t < e - 0.05 {
@@ -345,7 +402,7 @@ pub fn observe<R: Rng>(rng: &mut R, sector: u32, cadence: Cadence) -> Observatio
     }
     // Scattered light near orbit ends and starts (flag 4096 set from background
     // thresholds, 32768 where too few targets were left for the systematics correction).
-    for (&s, &e) in orbit_starts.iter().zip(&orbit_ends) {
+    for &(s, e) in &orbits {
         if e - s < 3.0 {
             continue;
         }

@@ -57,7 +57,8 @@ pub struct Truth {
     /// Peak-to-peak amplitude of the noiseless signal over valid cadences, fraction.
     pub amplitude: f64,
     /// `sqrt(sum (s_i - median s)^2) / sigma_white`: matched-filter signal-to-noise of the
-    /// whole signal on valid cadences.
+    /// whole signal on valid cadences (on an active star of the hard-cases population, of
+    /// its eclipses or transit alone, without the spots, granulation and flares).
     pub snr: f64,
     /// TESS magnitude.
     pub tmag: f64,
@@ -71,6 +72,10 @@ pub struct Truth {
     pub seed: u64,
     /// Index of the light curve in the run (its random stream).
     pub index: u64,
+    /// Region of the hard-cases population ([`crate::Region::name`]); `None` in the
+    /// reference mix, whose tables have no `region` column (so they keep their bytes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
 }
 
 /// Writes `rows` to `path` as CSV with a header, atomically (temporary file + rename).
@@ -98,7 +103,20 @@ pub fn write_labels(path: &Path, rows: &[Truth]) -> Result<()> {
                 .and_then(|_| f.write_all(b"\n"))
                 .map_err(io)?;
         }
+        // The column is written for every row or for none (a CSV row has the header's
+        // fields): an empty field where a table mixing regions and the reference has none.
+        let regions = rows.iter().any(|r| r.region.is_some());
         for r in rows {
+            let filled;
+            let r = if regions && r.region.is_none() {
+                filled = Truth {
+                    region: Some(String::new()),
+                    ..r.clone()
+                };
+                &filled
+            } else {
+                r
+            };
             w.serialize(r).map_err(|source| Error::Csv {
                 path: path.to_path_buf(),
                 source,
@@ -147,6 +165,21 @@ mod tests {
         let text = std::fs::read_to_string(&p).unwrap();
         assert!(text.starts_with("file,tic,sector,label,class,period_d,t0,depth1,depth2,"));
         assert_eq!(read_labels(&p).unwrap(), rows);
+        assert!(
+            !text.contains("region"),
+            "no region column in a reference table"
+        );
+        // A table with a region row (an injection into a hard-cases set) writes the column
+        // for every row, empty where there is none, and reads back the same rows.
+        let mut mixed = rows.clone();
+        mixed[0].region = Some("low-mass-twin".into());
+        write_labels(&p, &mixed).unwrap();
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(
+            text.lines().next().unwrap().ends_with(",index,region"),
+            "{text}"
+        );
+        assert_eq!(read_labels(&p).unwrap(), mixed);
         write_labels(&p, &[]).unwrap();
         let text = std::fs::read_to_string(&p).unwrap();
         assert!(text.starts_with("file,tic,sector,label,") && text.lines().count() == 1);

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::builder::TypedValueParser;
 use indicatif::{ProgressBar, ProgressStyle};
-use lc_sim::{self, Cadence, Class, SimConfig, SimProgress};
+use lc_sim::{self, Cadence, Class, Population, SimConfig, SimProgress};
 
 /// Arguments of `calnet simulate`.
 #[derive(clap::Args)]
@@ -18,6 +18,11 @@ TIC ids 9,000,000,000 + (seed mod 1000) * 1,000,000 + index, a range no real sta
 The same --seed gives byte-identical files whatever --threads is.
 Classes: detached, semidetached, contact, ellipsoidal (label 1); planet, rotator, flare, dsct, \
 gdor, rrlyr, constant, blend (label 0 unless --blend-label 1).
+Populations: reference (the default: every class, the mix the shipped weights were trained on; \
+a seed gives the same bytes as before this option existed) and hard-cases (only the regions \
+such weights miss: low-mass-twin and long-period detached EBs; active-planet-host, flare-star \
+and fast-rotator look-alikes; the sector layout measured on real sector-61 data), named in a \
+`region` column of labels.csv. --classes filters the regions by their class.
 Exit status: 0 on success, 2 for a usage or fatal error.")]
 pub struct Args {
     /// Number of light curves.
@@ -59,6 +64,11 @@ pub struct Args {
     /// 2000 valid cadences) holds a primary eclipse, so each segment shows its file's label.
     #[arg(long)]
     pub eclipse_every_segment: bool,
+    /// Mix to draw: reference or hard-cases (see below).
+    #[arg(long, value_name = "P", default_value = "reference",
+          value_parser = clap::builder::PossibleValuesParser::new(["reference", "hard-cases"])
+              .try_map(|s| s.parse::<Population>()))]
+    pub population: Population,
     #[command(flatten)]
     pub threads: super::parse::Threads,
 }
@@ -78,6 +88,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         threads: args.threads.n,
         min_snr: args.min_snr,
         eclipse_every_segment: args.eclipse_every_segment,
+        population: args.population,
     };
     cfg.validate()?;
     let bar = if std::io::stderr().is_terminal() {
@@ -101,6 +112,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .into_iter()
         .map(|(c, n)| format!("{c} {n}"))
         .collect();
+    let regions: Vec<String> = lc_sim::region_counts(&rows)
+        .into_iter()
+        .map(|(r, n)| format!("{r} {n}"))
+        .collect();
     eprintln!(
         "wrote {} light curves ({ebs} with label 1) and {} to {}: {}",
         rows.len(),
@@ -108,5 +123,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         args.out.display(),
         counts.join(", ")
     );
+    if !regions.is_empty() {
+        eprintln!("regions: {}", regions.join(", "));
+    }
     Ok(ExitCode::SUCCESS)
 }
