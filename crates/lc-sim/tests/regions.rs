@@ -473,6 +473,27 @@ fn layout(lc: &LightCurve) -> (Vec<(f64, f64)>, Vec<f64>) {
     (downlinks, splits)
 }
 
+/// Segments `lc-prep` keeps at 200 s (the full-frame-image rule) and how many of them hold a
+/// gap of hours (0.1-0.75 d) that does not split them: what the spline of the reference
+/// preprocessing swings across (docs/training.md).
+fn gaps_inside_segments(lc: &LightCurve) -> (usize, usize) {
+    let rule = lc_prep::SegmentRule::ffi(200.0);
+    let t: Vec<f64> = (0..lc.time.len())
+        .filter(|&i| lc.time[i].is_finite() && lc.flux[i].is_finite() && lc.quality[i] == 0)
+        .map(|i| lc.time[i])
+        .collect();
+    let mut kept = 0;
+    let mut with_gap = 0;
+    for r in split_at_gaps(&t, rule.gap_days) {
+        let seg = &t[r];
+        if rule.keeps(seg.len(), seg[seg.len() - 1] - seg[0], 200.0) {
+            kept += 1;
+            with_gap += usize::from(seg.windows(2).any(|w| w[1] - w[0] >= 0.1));
+        }
+    }
+    (kept, with_gap)
+}
+
 #[test]
 fn sector_56_on_layout_matches_the_sector_61_file() {
     // The real file: three downlinks of 0.21 d at 0.26, 0.49 and 0.76 of the sector, and
@@ -487,6 +508,11 @@ fn sector_56_on_layout_matches_the_sector_61_file() {
         );
     }
     assert!(splits.iter().all(|f| (f - 0.5).abs() < 0.1), "{splits:?}");
+    assert_eq!(
+        gaps_inside_segments(&real),
+        (2, 2),
+        "both orbits hold a downlink"
+    );
 
     let cfg = SimConfig {
         cadence: Cadence::Ffi200,
@@ -495,10 +521,13 @@ fn sector_56_on_layout_matches_the_sector_61_file() {
     let (mut three, mut mid_orbit_splits, mut total) = (0, 0, 0);
     let mut widths = Vec::new();
     let mut ref_mid_orbit = 0;
+    let (mut kept, mut with_gap, mut ref_kept, mut ref_with_gap) = (0, 0, 0, 0);
     for i in 0..30 {
         let s = simulate_one(&cfg, 71, i).unwrap();
         let (d, sp) = layout(&s.lc);
         total += 1;
+        let (k, g) = gaps_inside_segments(&s.lc);
+        (kept, with_gap) = (kept + k, with_gap + g);
         let earth: Vec<&(f64, f64)> = d.iter().filter(|g| g.1 < 0.31).collect();
         three += usize::from(earth.len() == 3);
         for (&&(f, w), want) in earth.iter().zip([0.25, 0.5, 0.75]) {
@@ -515,13 +544,17 @@ fn sector_56_on_layout_matches_the_sector_61_file() {
         }
         let r = simulate_one(&reference(&cfg), 71, i).unwrap();
         let (rd, rsp) = layout(&r.lc);
+        let (k, g) = gaps_inside_segments(&r.lc);
+        (ref_kept, ref_with_gap) = (ref_kept + k, ref_with_gap + g);
         if rd.iter().all(|g| g.1 < 0.31) {
             ref_mid_orbit += rsp.iter().filter(|f| mid_orbit(f)).count();
         }
     }
     println!(
         "layout: {three} of {total} with three downlinks, median width {:.3} d, \
-         mid-orbit splits {mid_orbit_splits} (reference layout {ref_mid_orbit})",
+         mid-orbit splits {mid_orbit_splits} (reference layout {ref_mid_orbit}); segments \
+         with a gap of hours inside {with_gap} of {kept} (reference layout {ref_with_gap} of \
+         {ref_kept})",
         median(widths.clone())
     );
     assert!(
@@ -534,6 +567,20 @@ fn sector_56_on_layout_matches_the_sector_61_file() {
         "median downlink {w} d (real 0.21)"
     );
     assert_eq!(mid_orbit_splits, 0, "orbits cut at a mid-orbit downlink");
+    // The real file's rate is 2 of 2; gaps of hours inside segments are what the spline
+    // swings across, and the reference layout has fewer of them than real sectors.
+    let (share, ref_share) = (
+        with_gap as f64 / kept as f64,
+        ref_with_gap as f64 / ref_kept as f64,
+    );
+    assert!(
+        share >= 0.9,
+        "{with_gap} of {kept} segments with a gap inside"
+    );
+    assert!(
+        share > ref_share + 0.1,
+        "{share:.2} vs reference {ref_share:.2}"
+    );
     assert!(
         ref_mid_orbit > 0,
         "the reference layout never cuts an orbit"
