@@ -227,10 +227,20 @@ fn long_period_binaries_show_one_or_two_eclipses_in_every_segment() {
         assert_eq!(t.label, 1);
         let (p, t0) = (t.period_d.unwrap(), t.t0.unwrap());
         assert!((2.0..14.0).contains(&p), "period {p}");
-        let counts: Vec<usize> = segments(&s.lc)
+        let segs_here = segments(&s.lc);
+        let counts: Vec<usize> = segs_here
             .iter()
             .map(|seg| primaries_in(seg, t0, p))
             .collect();
+        // The period fits the shortest segment (4 d at least), so each can hold an eclipse.
+        let shortest = segs_here
+            .iter()
+            .map(|seg| seg[seg.len() - 1] - seg[0])
+            .fold(f64::INFINITY, f64::min);
+        assert!(
+            p <= shortest.max(4.0),
+            "light curve {i}: P {p} > {shortest} d"
+        );
         // The label is honest: no kept segment of this EB is without an eclipse.
         assert!(
             counts.iter().all(|&c| c >= 1),
