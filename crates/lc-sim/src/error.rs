@@ -65,7 +65,7 @@ pub enum Error {
     #[error("unknown population '{0}' (known: reference, hard-cases)")]
     UnknownPopulation(String),
     /// A region name that is not one of [`crate::Region::ALL`].
-    #[error("unknown region '{0}' (known: low-mass-twin, long-period, active-planet-host, flare-star, fast-rotator)")]
+    #[error("unknown region '{0}' (known: low-mass-twin, long-period, active-planet-host, flare-star, fast-rotator, beaming-ellipsoidal)")]
     UnknownRegion(String),
     /// A class that cannot be injected (only binaries and blends can).
     #[error("class '{0}' cannot be injected: choose detached, semidetached, contact, ellipsoidal or blend")]

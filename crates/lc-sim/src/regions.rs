@@ -20,7 +20,7 @@ use crate::eclipse::QuadraticLd;
 use crate::error::{Error, Result};
 use crate::signal::Signal;
 use crate::stars;
-use crate::variables::Granulation;
+use crate::variables::{Granulation, Mode, Pulsator};
 
 /// Which mix of light curves a set draws.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -80,16 +80,20 @@ pub enum Region {
     FlareStar,
     /// Spotted stars rotating in under a day (label 0).
     FastRotator,
+    /// Ellipsoidal variables with Doppler beaming and the first and third harmonics of the
+    /// ellipsoidal variation (label 1).
+    BeamingEllipsoidal,
 }
 
 impl Region {
     /// Every region.
-    pub const ALL: [Region; 5] = [
+    pub const ALL: [Region; 6] = [
         Region::LowMassTwin,
         Region::LongPeriod,
         Region::ActivePlanetHost,
         Region::FlareStar,
         Region::FastRotator,
+        Region::BeamingEllipsoidal,
     ];
 
     /// The name in the `region` column of `labels.csv`.
@@ -100,6 +104,7 @@ impl Region {
             Region::ActivePlanetHost => "active-planet-host",
             Region::FlareStar => "flare-star",
             Region::FastRotator => "fast-rotator",
+            Region::BeamingEllipsoidal => "beaming-ellipsoidal",
         }
     }
 
@@ -110,6 +115,7 @@ impl Region {
             Region::ActivePlanetHost => Class::Planet,
             Region::FlareStar => Class::Flare,
             Region::FastRotator => Class::Rotator,
+            Region::BeamingEllipsoidal => Class::Ellipsoidal,
         }
     }
 
@@ -117,6 +123,7 @@ impl Region {
     pub fn weight(self) -> f64 {
         match self {
             Region::LowMassTwin | Region::LongPeriod => 0.5,
+            Region::BeamingEllipsoidal => 0.3,
             Region::ActivePlanetHost => 0.4,
             Region::FlareStar | Region::FastRotator => 0.3,
         }
@@ -155,6 +162,7 @@ pub fn draw_region<R: Rng>(
         Region::ActivePlanetHost => draw_active_planet_host(rng, w),
         Region::FlareStar => draw_flare_star(rng, w),
         Region::FastRotator => draw_fast_rotator(rng, w),
+        Region::BeamingEllipsoidal => draw_beaming_ellipsoidal(rng, w)?,
     };
     let class = region.class();
     d.truth.class = class.name().to_owned();
@@ -309,4 +317,91 @@ pub fn draw_fast_rotator<R: Rng>(rng: &mut R, w: Window) -> Drawn {
         signal: Signal::Spotted(spots),
         star: (t, stars::log_g(m, r), r),
     }
+}
+
+/// Speed of light, km/s.
+const C_KM_S: f64 = 299_792.458;
+
+/// Doppler-beaming factor of a blackbody of `teff` at 800 nm, the middle of the TESS band:
+/// `alpha = x e^x / (4 (e^x - 1))`, `x = hc / (lambda k T)` (Loeb & Gaudi 2003, ApJ 588,
+/// L117), so that a star approaching at `v` brightens by `4 alpha v / c`.
+fn beaming_factor(teff: f64) -> f64 {
+    let x = 14_387.77 / (0.8 * teff);
+    x * x.exp() / (4.0 * x.exp_m1())
+}
+
+/// Ellipsoidal variables as the `ellipsoidal` class, plus what the class's first-order model
+/// leaves out, each term per star and weighted by its light (star 2's phase angle is
+/// `theta + pi`):
+/// - the first and third harmonics of the ellipsoidal variation (Morris & Naftilan 1993,
+///   AJ 106, 2065; as used by Faigler & Mazeh 2011, MNRAS 415, 3921):
+///   `-A_j (f1_j cos theta + f2_j cos 3 theta)` with `A_j` the class's `cos 2 theta`
+///   amplitude, `f1 = 3 a1 (R/a)(5 sin^2 i - 4)/sin i`, `f2 = 5 a1 (R/a) sin i`,
+///   `a1 = 25 u (2 + tau) / (24 (15 + u)(1 + tau))`: the minimum at the primary conjunction,
+///   where the star shows its pointed, gravity-darkened side, is the deeper;
+/// - Doppler beaming `4 alpha_j K_j / c sin theta` (star 1 approaches at phase 0.25), `K_j`
+///   from the masses, the period and the inclination, `alpha_j` from [`beaming_factor`].
+pub fn draw_beaming_ellipsoidal<R: Rng>(rng: &mut R, w: Window) -> Result<Drawn> {
+    let mut d = draw::draw_binary(
+        rng,
+        Class::Ellipsoidal,
+        w,
+        BinaryConstraints::default(),
+        0.0,
+    )?;
+    let Signal::Binary(eb) = &d.signal else {
+        unreachable!("draw_binary draws Signal::Binary")
+    };
+    let p = eb.params();
+    let (t1, _, r1_sun) = d.star;
+    // Star 2's temperature from the surface-brightness ratio (monotonic in it): bisection.
+    let (mut lo, mut hi) = (1500.0, 60_000.0);
+    for _ in 0..60 {
+        let mid = 0.5 * (lo + hi);
+        if stars::tess_surface_brightness_ratio(t1, mid) < p.sb_ratio {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    let t2 = 0.5 * (lo + hi);
+    let sin_i = p.incl_deg.to_radians().sin();
+    let q = p.mass_ratio;
+    let l1 = eb.light_fraction1();
+    let l2 = 1.0 - l1;
+    let harmonics = |ld: &QuadraticLd, tau: f64, r: f64, q_j: f64| {
+        let u = ld.linear_equivalent();
+        let a1 = (tau + 2.0) / (tau + 1.0) * 25.0 * u / (24.0 * (15.0 + u));
+        let a2 = 0.15 * (15.0 + u) * (1.0 + tau) / (3.0 - u);
+        let amp = a2 * q_j * r.powi(3) * sin_i * sin_i;
+        let f1 = 3.0 * a1 * r * (5.0 * sin_i * sin_i - 4.0) / sin_i;
+        let f2 = 5.0 * a1 * r * sin_i;
+        (amp * f1, amp * f2)
+    };
+    let (h1_1, h3_1) = harmonics(&p.ld1, p.gravity_darkening.0, p.r1, q);
+    let (h1_2, h3_2) = harmonics(&p.ld2, p.gravity_darkening.1, p.r2, 1.0 / q);
+    let cos1 = -(l1 * h1_1 - l2 * h1_2);
+    let cos3 = -(l1 * h3_1 - l2 * h3_2);
+    // Orbital speed in km/s: a in solar radii from star 1's radius, P in days.
+    let a_km = r1_sun / p.r1 * 695_700.0;
+    let k_total = std::f64::consts::TAU * a_km * sin_i / (p.period_d * 86_400.0);
+    let (k1, k2) = (k_total * q / (1.0 + q), k_total / (1.0 + q));
+    let sin1 = 4.0 / C_KM_S * (l1 * beaming_factor(t1) * k1 - l2 * beaming_factor(t2) * k2);
+    // As sines of time: theta = 2 pi (t - t0) / P.
+    let omega = std::f64::consts::TAU / p.period_d;
+    let modes = vec![
+        Mode {
+            freq_cd: 1.0 / p.period_d,
+            amplitude: cos1.hypot(sin1),
+            phase: (cos1.atan2(sin1) - omega * p.t0).rem_euclid(std::f64::consts::TAU),
+        },
+        Mode {
+            freq_cd: 3.0 / p.period_d,
+            amplitude: cos3,
+            phase: (std::f64::consts::FRAC_PI_2 - 3.0 * omega * p.t0)
+                .rem_euclid(std::f64::consts::TAU),
+        },
+    ];
+    d.signal = Signal::Sum(vec![d.signal, Signal::Pulsator(Pulsator { modes })]);
+    Ok(d)
 }

@@ -40,6 +40,9 @@ pub enum Signal {
         /// Flares, sorted by peak time.
         flares: Vec<Flare>,
     },
+    /// Small independent terms of one system added: `F = 1 + sum_k (F_k - 1)` (Doppler
+    /// beaming and higher ellipsoidal harmonics on a binary). The parts carry no flares.
+    Sum(Vec<Signal>),
     /// No variability.
     Constant,
 }
@@ -67,6 +70,7 @@ impl Signal {
                     + granulation.as_ref().map_or(0.0, |g| g.excess(t))
                     + flares.iter().map(|f| f.excess(t)).sum::<f64>()
             }
+            Signal::Sum(parts) => 1.0 + parts.iter().map(|s| s.flux(t) - 1.0).sum::<f64>(),
             Signal::Constant => 1.0,
         }
     }
@@ -98,6 +102,10 @@ impl Signal {
             Signal::ActiveStar { base, spots, .. } => base
                 .min_timescale()
                 .min(spots.as_ref().map_or(f64::INFINITY, |s| s.period_d / 40.0)),
+            Signal::Sum(parts) => parts
+                .iter()
+                .map(Signal::min_timescale)
+                .fold(f64::INFINITY, f64::min),
             Signal::Constant => f64::INFINITY,
         }
     }

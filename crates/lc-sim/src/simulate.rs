@@ -109,7 +109,7 @@ impl SimConfig {
             if eb.is_empty() && other.is_empty() {
                 return Err(Error::EmptyClassSet(
                     "no hard-cases region belongs to a listed class (regions: detached, \
-                     planet, flare, rotator)"
+                     ellipsoidal, planet, flare, rotator)"
                         .into(),
                 ));
             }

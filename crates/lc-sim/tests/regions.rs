@@ -596,3 +596,90 @@ fn sector_56_on_layout_matches_the_sector_61_file() {
         "the reference layout never cuts an orbit"
     );
 }
+
+/// Least-squares Fourier coefficients `[c0, cos, sin, cos 2, sin 2, cos 3, sin 3]` (in
+/// `theta = 2 pi (t - t0) / P`) of `(t, value)` points.
+fn fourier3(pts: &[(f64, f64)], p: f64, t0: f64) -> [f64; 7] {
+    let basis = |t: f64| {
+        let th = std::f64::consts::TAU * (t - t0) / p;
+        [
+            1.0,
+            th.cos(),
+            th.sin(),
+            (2.0 * th).cos(),
+            (2.0 * th).sin(),
+            (3.0 * th).cos(),
+            (3.0 * th).sin(),
+        ]
+    };
+    let mut a = [[0.0; 8]; 7];
+    for &(t, y) in pts {
+        let b = basis(t);
+        for i in 0..7 {
+            for j in 0..7 {
+                a[i][j] += b[i] * b[j];
+            }
+            a[i][7] += b[i] * y;
+        }
+    }
+    // Gauss-Jordan with partial pivoting.
+    for c in 0..7 {
+        let piv = (c..7)
+            .max_by(|&x, &y| a[x][c].abs().total_cmp(&a[y][c].abs()))
+            .unwrap();
+        a.swap(c, piv);
+        let pivot = a[c];
+        for (r, row) in a.iter_mut().enumerate() {
+            if r != c {
+                let f = row[c] / pivot[c];
+                for (x, p) in row.iter_mut().zip(&pivot).skip(c) {
+                    *x -= f * p;
+                }
+            }
+        }
+    }
+    std::array::from_fn(|i| a[i][7] / a[i][i])
+}
+
+#[test]
+fn beaming_ellipsoidal_variables_have_unequal_maxima_and_a_third_harmonic() {
+    let cfg = SimConfig {
+        cadence: Cadence::Ffi1800,
+        ..hard(&[Class::Ellipsoidal], 1.0)
+    };
+    let mut members = 0;
+    let mut ratios = Vec::new();
+    for i in 0..12 {
+        let s = simulate_one(&cfg, 81, i).unwrap();
+        let t = &s.truth;
+        assert_eq!(t.region.as_deref(), Some("beaming-ellipsoidal"));
+        assert_eq!((t.label, t.class.as_str()), (1, "ellipsoidal"));
+        members += 1;
+        let (p, t0) = (t.period_d.unwrap(), t.t0.unwrap());
+        let c = fourier3(&points(&s, true), p, t0);
+        // Beaming (sin theta): maxima 2 c2 apart, positive as star 1 (the brighter here)
+        // approaches at phase 0.25; it can rival the ellipsoidal term at longer periods
+        // (beaming falls as P^-1/3, the ellipsoidal term as P^-2). The third harmonic is
+        // present and small against the cos 2 theta ellipsoidal term.
+        let ell = c[3].abs();
+        assert!(c[2] > 1e-6, "light curve {i}: {c:?}");
+        assert!(
+            c[5].abs() > 1e-7 && c[5].abs() < 0.2 * ell,
+            "light curve {i}: {c:?}"
+        );
+        ratios.push(c[2] / ell);
+    }
+    assert!(members >= 12);
+    println!("beaming-ellipsoidal: beaming / ellipsoidal amplitude {ratios:.3?}");
+    // The reference ellipsoidal class is symmetric about the conjunction: no sin theta term.
+    let refc = reference(&cfg);
+    for i in 0..12 {
+        let s = simulate_one(&refc, 81, i).unwrap();
+        if s.truth.class != "ellipsoidal" {
+            continue;
+        }
+        let (p, t0) = (s.truth.period_d.unwrap(), s.truth.t0.unwrap());
+        let c = fourier3(&points(&s, true), p, t0);
+        assert!(c[2].abs() < 1e-3 * c[3].abs(), "reference {i}: {c:?}");
+    }
+}

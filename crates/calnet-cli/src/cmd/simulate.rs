@@ -20,8 +20,8 @@ Classes: detached, semidetached, contact, ellipsoidal (label 1); planet, rotator
 gdor, rrlyr, constant, blend (label 0 unless --blend-label 1).
 Populations: reference (the default: every class, the mix the shipped weights were trained on; \
 a seed gives the same bytes as before this option existed) and hard-cases (only the regions \
-such weights miss: low-mass-twin and long-period detached EBs; active-planet-host, flare-star \
-and fast-rotator look-alikes; the sector layout measured on real sector-61 data), named in a \
+such weights miss: low-mass-twin and long-period detached EBs, beaming-ellipsoidal variables; \
+active-planet-host, flare-star and fast-rotator look-alikes; the sector layout measured on real sector-61 data), named in a \
 `region` column of labels.csv. --classes filters the regions by their class.
 Exit status: 0 on success, 2 for a usage or fatal error.")]
 pub struct Args {
