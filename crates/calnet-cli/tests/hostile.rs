@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use calnet_test_support::random_weights;
+use calnet_test_weights::random_weights;
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! What the workspace's integration tests share, so that no test file keeps its own copy: the
 //! repository's folders, the project's Python (the oracle of the cross-checks), running a
-//! command and checking it succeeded, and with the feature `torch` seeded random weights.
+//! command and checking it succeeded. (Seeded random weights, which need libtorch, are in
+//! calnet-test-weights.)
 //!
 //! A dev-dependency only (`publish = false`); a package adds it by path, without a version,
 //! so `cargo package` leaves it out.
@@ -66,21 +67,4 @@ pub fn python_ok<S: AsRef<OsStr>>(args: impl IntoIterator<Item = S>) -> String {
 pub fn output_of(cmd: &mut Command) -> Output {
     cmd.output()
         .unwrap_or_else(|e| panic!("{cmd:?}: cannot run: {e}"))
-}
-
-/// Seeded random CALNet weights (libtorch's initialisation after `manual_seed(7)`), written as
-/// `dir/random.safetensors`: the same file in every test and every run.
-#[cfg(feature = "torch")]
-pub fn random_weights(dir: &Path) -> PathBuf {
-    use calnet_model::{tch, CalNet};
-    // libtorch's generator is one per process and tests run on parallel threads: without the
-    // lock another test's initialisation could draw between the seed and this one's.
-    static SEEDED: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _seeded = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
-    tch::manual_seed(7);
-    let vs = tch::nn::VarStore::new(tch::Device::Cpu);
-    let _net = CalNet::new(&vs.root());
-    let path = dir.join("random.safetensors");
-    calnet_model::save_safetensors(&vs, &path).expect("writing random weights");
-    path
 }
