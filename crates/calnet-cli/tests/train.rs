@@ -85,6 +85,24 @@ fn simulate_train_evaluate() {
     assert!(log.contains("1 label rows matched no input file"), "{log}");
     assert!(log.contains("1 files could not be read"), "{log}");
     assert!(log.contains("segments:") && log.contains("files:"), "{log}");
+    // The simulator's labels have a `class` column: each class's line counts its rows of
+    // files.csv and how many of them are called EB.
+    let files = std::fs::read_to_string(d.join("eval/files.csv")).unwrap();
+    assert!(files.starts_with("file,tic,label,segments,max_p_eb,predicted,class\n"));
+    let mut per_class = std::collections::BTreeMap::<(String, String), (usize, usize)>::new();
+    for row in files.lines().skip(1) {
+        let cols: Vec<&str> = row.split(',').collect();
+        let c = per_class
+            .entry((cols[6].to_string(), cols[2].to_string()))
+            .or_default();
+        c.0 += 1;
+        c.1 += usize::from(cols[5] == "1");
+    }
+    assert!(per_class.len() >= 2, "{files}");
+    for ((class, label), (n, flagged)) in &per_class {
+        let want = format!("{class} (label {label}): {flagged} of {n} (");
+        assert!(log.contains(&want), "{want} not in {log}");
+    }
     for f in [
         "evaluation.json",
         "segments.csv",

@@ -30,6 +30,8 @@ pub struct DataFile {
     pub tic: Option<u64>,
     /// 1 = EB, 0 = other.
     pub label: u8,
+    /// The label table's `class` for this file, when it gives one.
+    pub class: Option<String>,
     /// Segments of this file in the data set.
     pub n_segments: usize,
 }
@@ -156,7 +158,7 @@ impl Dataset {
         name: String,
         path: Option<PathBuf>,
         tic: Option<u64>,
-        label: u8,
+        (label, class): (u8, Option<String>),
         f: FileFeatures,
     ) {
         let file_index = self.files.len();
@@ -195,6 +197,7 @@ impl Dataset {
             path,
             tic,
             label,
+            class,
             n_segments: n,
         });
     }
@@ -287,9 +290,10 @@ impl Dataset {
                         None => data.report.unlabelled.push(name),
                         Some(key) => {
                             let label = labels.map[&key].0;
+                            let class = labels.class_of(&key).map(str::to_owned);
                             used_keys.insert(key);
                             let tic = f.tic;
-                            data.push_file(name, Some(path), tic, label, f);
+                            data.push_file(name, Some(path), tic, (label, class), f);
                         }
                     }
                 }
@@ -384,6 +388,7 @@ impl Dataset {
                 data.report.unlabelled.push(file);
                 continue;
             };
+            let class = labels.class_of(&key).map(str::to_owned);
             used.insert(key);
             let segments = groups.remove(&file).unwrap_or_default();
             let f = FileFeatures {
@@ -392,7 +397,7 @@ impl Dataset {
                 segments,
                 skipped: Vec::new(),
             };
-            data.push_file(file, None, None, label, f);
+            data.push_file(file, None, None, (label, class), f);
         }
         data.report.labels_unmatched = unmatched(labels, &used);
         Ok(data)
@@ -506,7 +511,7 @@ mod tests {
             }],
             skipped: vec![],
         };
-        data.push_file("a".into(), None, None, 1, f);
+        data.push_file("a".into(), None, None, (1, None), f);
         let e = data.check_two_classes().unwrap_err().to_string();
         assert!(e.contains("labelled 1 (EB)"), "{e}");
     }

@@ -1,6 +1,7 @@
 //! Metrics of trained weights on a labelled data set, per segment and per file (a file is
 //! called EB when any of its segments is, as the reference's catalog does).
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use lc_prep::output::{SegmentRow, SegmentsCsv};
@@ -20,12 +21,57 @@ pub struct Evaluation {
     pub segment: Metrics,
     /// Per file: EB when any segment is; ROC-AUC on the highest segment p(EB).
     pub file: Metrics,
+    /// Files flagged per class of the label table (empty when it has no `class` column).
+    pub per_class: Vec<ClassRate>,
     /// p(EB) of each segment of the data set.
     #[serde(skip)]
     pub scores: Vec<f32>,
     /// Highest p(EB) of each file.
     #[serde(skip)]
     pub file_scores: Vec<f32>,
+}
+
+/// The files of one class of the label table (its `class` column) and how many are called EB.
+/// For a class labelled 1 the flagged fraction is its recall; for a class labelled 0 it is its
+/// false-positive rate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClassRate {
+    /// The class, as the label table writes it.
+    pub class: String,
+    /// The label of its files (a class with both labels gets one entry per label).
+    pub label: u8,
+    /// Files of the class in the data set.
+    pub files: usize,
+    /// Of those, files with a segment above the threshold.
+    pub flagged: usize,
+}
+
+impl ClassRate {
+    /// `flagged / files`.
+    pub fn fraction(&self) -> f64 {
+        self.flagged as f64 / self.files as f64
+    }
+}
+
+/// Counts per (class, label) of the files that have a class, in class order.
+fn per_class(data: &Dataset, file_scores: &[f32]) -> Vec<ClassRate> {
+    let mut counts: BTreeMap<(&str, u8), (usize, usize)> = BTreeMap::new();
+    for (f, &s) in data.files.iter().zip(file_scores) {
+        if let Some(class) = &f.class {
+            let c = counts.entry((class, f.label)).or_default();
+            c.0 += 1;
+            c.1 += usize::from(s > THRESHOLD);
+        }
+    }
+    counts
+        .into_iter()
+        .map(|((class, label), (files, flagged))| ClassRate {
+            class: class.to_owned(),
+            label,
+            files,
+            flagged,
+        })
+        .collect()
 }
 
 /// Runs `net` (dropout off) over every segment of `data` in batches.
@@ -63,6 +109,7 @@ pub fn evaluate(
     Ok(Evaluation {
         segment,
         file,
+        per_class: per_class(data, &file_scores),
         scores,
         file_scores,
     })
@@ -76,6 +123,7 @@ impl Evaluation {
         struct File<'a> {
             segment: &'a Metrics,
             file: &'a Metrics,
+            per_class: &'a [ClassRate],
             n_files: usize,
             n_segments: usize,
             data: &'a crate::DataReport,
@@ -83,6 +131,7 @@ impl Evaluation {
         let json = serde_json::to_string_pretty(&File {
             segment: &self.segment,
             file: &self.file,
+            per_class: &self.per_class,
             n_files: data.files.len(),
             n_segments: data.len(),
             data: &data.report,
@@ -111,15 +160,16 @@ impl Evaluation {
                 .map_err(io)?;
         }
         write_atomic(&seg_path, &seg.into_inner().map_err(io)?)?;
-        let mut files = String::from("file,tic,label,segments,max_p_eb,predicted\n");
+        let mut files = String::from("file,tic,label,segments,max_p_eb,predicted,class\n");
         for (f, &s) in data.files.iter().zip(&self.file_scores) {
             files.push_str(&format!(
-                "{},{},{},{},{s:.6},{}\n",
+                "{},{},{},{},{s:.6},{},{}\n",
                 quote(&f.name),
                 f.tic.map_or(String::new(), |t| t.to_string()),
                 f.label,
                 f.n_segments,
-                u8::from(s > THRESHOLD)
+                u8::from(s > THRESHOLD),
+                quote(f.class.as_deref().unwrap_or(""))
             ));
         }
         write_atomic(&out.join("files.csv"), files.as_bytes())
@@ -131,5 +181,40 @@ fn quote(s: &str) -> String {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::DataFile;
+
+    #[test]
+    fn per_class_counts_flagged_files_by_class_and_label() {
+        let mut data = Dataset::default();
+        for (name, label, class) in [
+            ("a", 0, Some("NV")),
+            ("b", 0, Some("NV")),
+            ("c", 1, Some("EB")),
+            ("d", 0, None),
+            ("e", 1, Some("NV")),
+        ] {
+            data.files.push(DataFile {
+                name: name.into(),
+                path: None,
+                tic: None,
+                label,
+                class: class.map(Into::into),
+                n_segments: 1,
+            });
+        }
+        let rates = per_class(&data, &[0.9, 0.1, 0.7, 0.9, 0.5]);
+        let got: Vec<(&str, u8, usize, usize)> = rates
+            .iter()
+            .map(|r| (r.class.as_str(), r.label, r.files, r.flagged))
+            .collect();
+        // 0.5 is not above the threshold; the file without a class is in no entry.
+        assert_eq!(got, [("EB", 1, 1, 1), ("NV", 0, 2, 1), ("NV", 1, 1, 0)]);
+        assert_eq!(rates[1].fraction(), 0.5);
     }
 }

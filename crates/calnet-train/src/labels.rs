@@ -2,7 +2,9 @@
 //! also accepted) and a key column, `file` (matched against the light-curve file's name, any
 //! folder part ignored) or `tic` (every file of that TIC). Other columns are ignored, so the
 //! simulator's `labels.csv` (`file,tic,sector,label,class,...`) works as it is; when both key
-//! columns are present, `file` is used.
+//! columns are present, `file` is used. An optional `class` column (the simulator's class, or a
+//! catalog's variability type such as `NV` or `GDOR`) is kept, so that an evaluation can count
+//! false positives and recall per class.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -32,6 +34,8 @@ impl std::fmt::Display for LabelKey {
 pub struct Labels {
     /// Label (1 = EB, 0 = other) and source line of each key.
     pub map: HashMap<LabelKey, (u8, u64)>,
+    /// The `class` of each key whose row names one (no entry without a `class` column).
+    pub classes: HashMap<LabelKey, String>,
     /// Where the labels came from (for messages).
     pub source: PathBuf,
 }
@@ -65,7 +69,9 @@ impl Labels {
             (None, Some(c)) => (c, false),
             (None, None) => return Err(bad(1, "no `file` or `tic` column".into())),
         };
+        let class_col = col("class");
         let mut map = HashMap::new();
+        let mut classes = HashMap::new();
         for record in reader.records() {
             let record =
                 record.map_err(|e| bad(e.position().map_or(0, |p| p.line()), e.to_string()))?;
@@ -99,10 +105,15 @@ impl Labels {
                 }
                 continue;
             }
+            let class = class_col.and_then(|c| record.get(c)).unwrap_or("");
+            if !class.is_empty() {
+                classes.insert(key.clone(), class.to_owned());
+            }
             map.insert(key, (label, line));
         }
         Ok(Labels {
             map,
+            classes,
             source: path.to_owned(),
         })
     }
@@ -111,6 +122,7 @@ impl Labels {
     pub fn from_pairs(pairs: impl IntoIterator<Item = (LabelKey, u8)>) -> Self {
         Labels {
             map: pairs.into_iter().map(|(k, l)| (k, (l, 0))).collect(),
+            classes: HashMap::new(),
             source: PathBuf::new(),
         }
     }
@@ -134,6 +146,11 @@ impl Labels {
     /// The label of a file, if it has one.
     pub fn lookup(&self, path: &Path, tic: Option<u64>) -> Option<u8> {
         self.key_for(path, tic).map(|k| self.map[&k].0)
+    }
+
+    /// The class a label row gives its key, if the table has a `class` column.
+    pub fn class_of(&self, key: &LabelKey) -> Option<&str> {
+        self.classes.get(key).map(String::as_str)
     }
 
     /// Number of label rows (distinct keys).
@@ -175,6 +192,9 @@ mod tests {
         assert_eq!(l.lookup(Path::new("q/a.fits"), Some(99)), Some(1));
         assert_eq!(l.lookup(Path::new("b.fits"), Some(6)), Some(0));
         assert_eq!(l.lookup(Path::new("c.fits"), Some(6)), None);
+        let key = |n: &str| LabelKey::File(n.into());
+        assert_eq!(l.class_of(&key("a.fits")), Some("detached"));
+        assert_eq!(l.class_of(&key("b.fits")), Some("planet"));
     }
 
     #[test]
@@ -184,6 +204,7 @@ mod tests {
         assert!(l.by_tic());
         assert_eq!(l.lookup(Path::new("any.fits"), Some(12)), Some(1));
         assert_eq!(l.lookup(Path::new("any.fits"), Some(13)), Some(0));
+        assert!(l.classes.is_empty(), "no class column, no classes");
     }
 
     #[test]

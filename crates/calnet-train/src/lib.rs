@@ -7,7 +7,7 @@
 //! - [`Dataset`] built through a [`FeatureSource`] (`lc_prep::FeatureExtractor`) and a
 //!   [`FeatureCache`], reporting every input it could not use in [`DataReport`];
 //! - [`train()`] with a [`TrainConfig`], writing metrics and checkpoints;
-//! - [`evaluate()`] of saved weights, per segment and per file;
+//! - [`evaluate()`] of saved weights, per segment, per file and per class;
 //! - with the `plots` feature, [`plots`]: loss and accuracy curves and the confusion matrix as
 //!   PNG pictures.
 //!
@@ -39,7 +39,7 @@ pub use adam::Adam;
 pub use cache::{CacheOutcome, FeatureCache, FeatureSource, FileFeatures, SegmentFeatures};
 pub use dataset::{DataFile, DataReport, Dataset};
 pub use error::{Result, TrainError};
-pub use evaluate::{evaluate, Evaluation};
+pub use evaluate::{evaluate, ClassRate, Evaluation};
 pub use fixed_width::FixedWidthTable;
 pub use labels::{LabelKey, Labels};
 pub use metrics::{Confusion, Metrics};

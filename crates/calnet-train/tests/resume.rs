@@ -80,6 +80,7 @@ fn synthetic(n_files: usize, lc_len: usize, gls_len: usize, seed: u64) -> Datase
             path: None,
             tic: Some(f as u64),
             label,
+            class: None,
             n_segments: 2,
         });
     }

@@ -13,7 +13,9 @@ use super::train::{load_data, DataArgs};
 #[derive(clap::Args)]
 #[command(after_help = "\
 A file counts as an EB when any of its segments has p_eb > 0.5.
-With --out: evaluation.json, segments.csv (calnet classify's columns file,tic,...,p_eb,is_eb, then label; segments numbered as `calnet classify` numbers them), files.csv, confusion.png (segments) and confusion-files.png.
+When the labels table has a `class` column, the files called EB are also counted per class
+(recall for classes labelled 1, false-positive rate for classes labelled 0).
+With --out: evaluation.json, segments.csv (calnet classify's columns file,tic,...,p_eb,is_eb, then label; segments numbered as `calnet classify` numbers them), files.csv (file,tic,label,segments,max_p_eb,predicted,class), confusion.png (segments) and confusion-files.png.
 
 Exit status: 0 success; 1 evaluated, but some inputs could not be read or gave no segment;
 2 usage error or nothing to evaluate.")]
@@ -70,6 +72,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let ev = ct::evaluate(&net, &data, device, args.batch)?;
     say!("{}", line("segments", &ev.segment));
     say!("{}", line("files", &ev.file));
+    if !ev.per_class.is_empty() {
+        say!("files called EB per class:");
+    }
+    for c in &ev.per_class {
+        say!(
+            "{:>14} (label {}): {} of {} ({:.1}%)",
+            c.class,
+            c.label,
+            c.flagged,
+            c.files,
+            100.0 * c.fraction()
+        );
+    }
     if let Some(out) = &args.out {
         std::fs::create_dir_all(out)
             .with_context(|| format!("{}: cannot create", out.display()))?;
