@@ -1,7 +1,7 @@
 //! lc-prep, step by step and end to end, on one real SPOC 2-min light curve (CW Eri,
 //! sector 31: two segments of about 9,000 points).
 //!
-//! `scripts/bench_features.py` runs the reference's Python steps and `calnet features` on the
+//! `scripts/bench/bench_features.py` runs the reference's Python steps and `calnet features` on the
 //! same files in one go; figures in docs/performance.md ("Features").
 
 use criterion::{criterion_group, criterion_main, Criterion};

@@ -1,6 +1,6 @@
 //! Reading one real SPOC 2-min light curve (CW Eri, sector 31: 18,314 rows).
 //!
-//! `scripts/bench_read.py` runs this and astropy's `fits.getdata` on the same file in one go;
+//! `scripts/bench/bench_read.py` runs this and astropy's `fits.getdata` on the same file in one go;
 //! the figures are in docs/performance.md ("Reading FITS").
 
 use criterion::{criterion_group, criterion_main, Criterion};

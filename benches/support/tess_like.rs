@@ -1,5 +1,6 @@
 // TESS-like test data shared by `benches/gls.rs` and `examples/gls_bench.rs` (and mirrored
-// value for value by `scripts/bench_gls.py`), so every GLS figure is measured on the same data.
+// value for value by `scripts/bench/bench_gls.py`), so every GLS figure is measured on the same
+// data.
 // Included with `include!`, not a module: the example is also built from `crates/gls`.
 
 /// 2-minute cadence from BTJD 2000 with a 1-day gap every 13.7 days and every 97th point

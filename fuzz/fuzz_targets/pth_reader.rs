@@ -5,7 +5,8 @@
 //!
 //!     cargo +nightly fuzz run pth_reader --features model
 //!
-//! A good seed corpus: `scripts/model_reference.py make DIR --variant other` (a 2 KB archive).
+//! A good seed corpus: `scripts/golden/model_reference.py make DIR --variant other` (a 2 KB
+//! archive).
 #![no_main]
 
 use calnet_model::pth;

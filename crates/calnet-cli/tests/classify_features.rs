@@ -1,5 +1,5 @@
 //! `calnet classify --features`: the binary on reference-layout CSVs, against PyTorch's softmax
-//! for the same inputs and weights (scripts/model_reference.py, run at test time).
+//! for the same inputs and weights (scripts/golden/model_reference.py, run at test time).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -15,7 +15,7 @@ use common::{calnet, CPU_ONE_THREAD};
 
 /// Weights and inputs from PyTorch: (folder, model.pth, expected tensors).
 fn reference(dir: &Path, batch: usize) -> HashMap<String, Tensor> {
-    let script = repo_root().join("scripts/model_reference.py");
+    let script = repo_root().join("scripts/golden/model_reference.py");
     python_ok([
         script.as_os_str(),
         "make".as_ref(),

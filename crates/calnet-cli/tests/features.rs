@@ -1,7 +1,7 @@
 //! `calnet features` run as a real binary on the fixtures: the reference-csv rows equal the
-//! reference pipeline's golden inputs (`scripts/prep_golden.py`), the order does not depend on
-//! `--threads`, a broken file is reported and the rest completes, `npy` holds the same values,
-//! and Python reads the CSV values back to the same float32.
+//! reference pipeline's golden inputs (`scripts/golden/prep_golden.py`), the order does not
+//! depend on `--threads`, a broken file is reported and the rest completes, `npy` holds the same
+//! values, and Python reads the CSV values back to the same float32.
 
 use std::ffi::OsStr;
 use std::path::Path;

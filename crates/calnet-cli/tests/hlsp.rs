@@ -1,5 +1,5 @@
 //! The CLI on lightkurve `to_fits()` files and the eleanor, TGLC and TASOC light curves
-//! (fixtures/hlsp, from scripts/hlsp_fixtures.py): recognised, read with the product's flux
+//! (fixtures/hlsp, from scripts/golden/hlsp_fixtures.py): recognised, read with the product's flux
 //! column, and a file that names no target still classified, with an empty TIC and a warning.
 
 mod common;

@@ -1,5 +1,5 @@
 //! `calnet inspect` run as a real binary on the fixtures, checked against what astropy reads
-//! (`fixtures/golden/tess-io/expected.json`, from `scripts/tess_io_expected.py`).
+//! (`fixtures/golden/tess-io/expected.json`, from `scripts/golden/tess_io_expected.py`).
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

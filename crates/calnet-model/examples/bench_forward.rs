@@ -1,4 +1,4 @@
-//! Forward time per segment of the CALNet network on the CPU, for scripts/bench_model.py.
+//! Forward time per segment of the CALNet network on the CPU, for scripts/bench/bench_model.py.
 //!
 //!     cargo run --release -p calnet-model --features torch --example bench_forward -- \
 //!         ENGINE THREADS BATCH...

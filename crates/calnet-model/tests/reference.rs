@@ -1,6 +1,6 @@
 #![cfg(feature = "torch")]
 //! The tch network against PyTorch: weights saved by `torch.save(model.state_dict())` from the
-//! reference module of scripts/model_reference.py load into identical variables and give the
+//! reference module of scripts/golden/model_reference.py load into identical variables and give the
 //! same softmax; what tch saves, PyTorch loads.
 
 mod common;

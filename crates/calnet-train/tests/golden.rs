@@ -1,6 +1,6 @@
 //! Cross-checks against the real libraries: metrics against numpy (scikit-learn's tie rule),
 //! Adam/AMSGrad against torch.optim.Adam, the catalog reader against astropy.
-//! Goldens: `scripts/train_golden.py`; astropy runs from the project's .venv at test time.
+//! Goldens: `scripts/golden/train_golden.py`; astropy runs from the project's .venv at test time.
 
 use std::collections::HashMap;
 
@@ -11,7 +11,7 @@ use tch::{nn, Device, Kind, Tensor};
 #[test]
 fn metrics_match_numpy() {
     let text = std::fs::read_to_string(root().join("fixtures/golden/calnet-train/metrics.json"))
-        .expect("run scripts/train_golden.py");
+        .expect("run scripts/golden/train_golden.py");
     let cases: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
     assert!(cases.len() >= 5);
     for (k, case) in cases.iter().enumerate() {
@@ -52,7 +52,7 @@ fn adam_amsgrad_matches_torch() {
     tch::set_num_threads(1);
     let golden: HashMap<String, Tensor> =
         Tensor::read_safetensors(root().join("fixtures/golden/calnet-train/adam.safetensors"))
-            .expect("run scripts/train_golden.py")
+            .expect("run scripts/golden/train_golden.py")
             .into_iter()
             .collect();
     let vs = nn::VarStore::new(Device::Cpu);

@@ -1,5 +1,5 @@
 //! Cross-checks against astropy and the CALNet reference, on golden data written by
-//! `scripts/gls_golden.py` (astropy `LombScargle(method='cython')`, the reference's numpy
+//! `scripts/golden/gls_golden.py` (astropy `LombScargle(method='cython')`, the reference's numpy
 //! loop on a real TESS segment).
 
 use gls::{FalseAlarmMethod, FrequencyGrid, Method, Normalization, Periodogram};
@@ -9,7 +9,7 @@ fn load(name: &str) -> Value {
     let path =
         concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/golden/gls/").to_string() + name;
     let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{path}: {e} (run scripts/gls_golden.py)"));
+        .unwrap_or_else(|e| panic!("{path}: {e} (run scripts/golden/gls_golden.py)"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 

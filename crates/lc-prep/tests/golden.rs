@@ -1,7 +1,7 @@
-//! Bit-exactness against the reference, on golden data written by `scripts/prep_golden.py`
-//! (numpy 2 and scipy's FITPACK in the project's `.venv`): numpy's reductions and percentile,
-//! FITPACK's knots, coefficients and values, the outlier masks of every round, and the final
-//! model inputs of real TESS segments.
+//! Bit-exactness against the reference, on golden data written by
+//! `scripts/golden/prep_golden.py` (numpy 2 and scipy's FITPACK in the project's `.venv`): numpy's
+//! reductions and percentile, FITPACK's knots, coefficients and values, the outlier masks of every
+//! round, and the final model inputs of real TESS segments.
 
 use lc_prep::clip::{percentile_keep, select};
 use lc_prep::detrend::reference_spline;
@@ -23,8 +23,12 @@ fn fixture(file: &str) -> PathBuf {
 
 fn raw(dir: &Path, name: &str) -> Vec<u8> {
     let path = dir.join(name);
-    std::fs::read(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (run scripts/prep_golden.py)", path.display()))
+    std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run scripts/golden/prep_golden.py)",
+            path.display()
+        )
+    })
 }
 
 fn f64s(dir: &Path, name: &str) -> Vec<f64> {
@@ -144,7 +148,7 @@ fn synthetic_spline_steps_are_bit_exact() {
 #[test]
 fn random_noise_curves_written_at_test_time_are_bit_exact() {
     let tmp = tempfile::tempdir().unwrap();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/prep_golden.py");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/golden/prep_golden.py");
     let out = std::process::Command::new(python())
         .arg(script)
         .arg(tmp.path())

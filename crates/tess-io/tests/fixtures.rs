@@ -1,5 +1,5 @@
 //! Every committed fixture read by tess-io compared with what astropy reads
-//! (`fixtures/golden/tess-io/expected.json`, made by `scripts/tess_io_expected.py`).
+//! (`fixtures/golden/tess-io/expected.json`, made by `scripts/golden/tess_io_expected.py`).
 
 mod common;
 
@@ -9,8 +9,8 @@ use tess_io::{FluxColumn, Product, QualityMask, ReadOptions};
 
 fn expected() -> serde_json::Map<String, Value> {
     let path = common::repo_root().join("fixtures/golden/tess-io/expected.json");
-    let text =
-        std::fs::read_to_string(&path).expect("expected.json (run scripts/tess_io_expected.py)");
+    let text = std::fs::read_to_string(&path)
+        .expect("expected.json (run scripts/golden/tess_io_expected.py)");
     match serde_json::from_str(&text).unwrap() {
         Value::Object(m) => m,
         _ => panic!("expected.json is not an object"),

@@ -1,5 +1,5 @@
 //! lightkurve's `to_fits()` files and the eleanor, TGLC and TASOC light curves: tess-io against
-//! an independent astropy reading of the same rules (scripts/hlsp_expected.py), bit for bit.
+//! an independent astropy reading of the same rules (scripts/golden/hlsp_expected.py), bit for bit.
 
 mod common;
 

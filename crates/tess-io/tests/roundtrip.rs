@@ -1,6 +1,6 @@
 //! Round trips with the real thing: files tess-io writes, read by astropy; files astropy
 //! writes, read by tess-io. Values must be equal bit for bit, NaNs included.
-//! astropy runs through `scripts/tess_io_astropy.py` with the project's `.venv` python.
+//! astropy runs through `scripts/golden/tess_io_astropy.py` with the project's `.venv` python.
 
 mod common;
 

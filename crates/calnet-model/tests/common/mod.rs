@@ -1,4 +1,4 @@
-//! Shared by the integration tests: runs `scripts/model_reference.py` (real PyTorch) into a
+//! Shared by the integration tests: runs `scripts/golden/model_reference.py` (real PyTorch) into a
 //! temporary folder and reads what it wrote.
 #![allow(dead_code)]
 
@@ -11,7 +11,7 @@ use calnet_model::NamedTensor;
 pub const PYTHON: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../.venv/bin/python");
 pub const SCRIPT: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../scripts/model_reference.py"
+    "/../../scripts/golden/model_reference.py"
 );
 
 pub fn python() -> &'static str {

@@ -21,6 +21,6 @@ pub use calnet_test_support::repo_root;
 
 /// Runs a committed script with the venv's Python; panics with its stderr when it fails.
 pub fn run_script(script: &str, args: &[&std::ffi::OsStr]) -> String {
-    let script = repo_root().join("scripts").join(script);
+    let script = repo_root().join("scripts/golden").join(script);
     calnet_test_support::python_ok(std::iter::once(script.as_os_str()).chain(args.iter().copied()))
 }

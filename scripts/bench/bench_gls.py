@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Times the Python periodograms and `gls` on the same data in the same run.
 
-    .venv/bin/python scripts/bench_gls.py [--quick]
+    .venv/bin/python scripts/bench/bench_gls.py [--quick]
 
-Installs nifty-ls and finufft into the venv from scripts/requirements-bench.txt when they are
+Installs nifty-ls and finufft into the venv from scripts/bench/requirements-bench.txt when they are
 missing, then measures, on one thread each (OMP/MKL threads 1, nthreads=1):
   - the CALNet reference's numpy loop (github.com/wangleon/CALNet) on CALNet's 1000-period grid;
   - astropy LombScargle(method='cython') on that grid (the only exact method astropy allows
@@ -24,7 +24,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 
 
 def ensure_packages():
@@ -32,7 +32,7 @@ def ensure_packages():
         import finufft  # noqa: F401
         import nifty_ls  # noqa: F401
     except ImportError:
-        req = os.path.join(ROOT, "scripts", "requirements-bench.txt")
+        req = os.path.join(ROOT, "scripts", "bench", "requirements-bench.txt")
         subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", "-r", req])
 
 

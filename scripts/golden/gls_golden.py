@@ -2,7 +2,7 @@
 """Golden data for the `gls` crate's cross-checks against astropy and the CALNet reference.
 
 Writes fixtures/golden/gls/*.json. Rerun with the project's venv:
-    .venv/bin/python scripts/gls_golden.py
+    .venv/bin/python scripts/golden/gls_golden.py
 Every expected number comes from astropy's LombScargle (method='cython', the exact direct
 sums) or from the reference's numpy loop (the original CALNet, github.com/wangleon/CALNet), never by hand.
 """
@@ -14,7 +14,7 @@ from astropy.io import fits
 from astropy.timeseries import LombScargle
 from astropy.timeseries.periodograms.lombscargle import _statistics
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 OUT = os.path.join(ROOT, "fixtures", "golden", "gls")
 
 

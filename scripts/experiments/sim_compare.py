@@ -5,7 +5,7 @@ Usage (from the repository root, after `cargo build --release -p calnet-cli`):
 
     target/release/calnet simulate --n 200 --out /tmp/sim120 --seed 1
     target/release/calnet simulate --n 100 --out /tmp/sim1800 --seed 2 --cadence 1800
-    .venv/bin/python scripts/sim_compare.py --sim /tmp/sim120 --sim-ffi /tmp/sim1800 \
+    .venv/bin/python scripts/experiments/sim_compare.py --sim /tmp/sim120 --sim-ffi /tmp/sim1800 \
         --out docs/img/sim_vs_real.png --stats docs/img/sim_stats.json
 
 Measures on real SPOC 2-min fixtures (fixtures/lc) and on the simulated files, with the same

@@ -3,7 +3,7 @@
 (github.com/wangleon/CALNet)
 with numpy/scipy calls (scipy's InterpolatedUnivariateSpline is the FITPACK oracle).
 
-Usage: prep_golden.py OUT_DIR [--full] [--random N]
+Usage: scripts/golden/prep_golden.py OUT_DIR [--full] [--random N]
 
 With --random N, writes only N random noise-dominated curves of 2,000 to 9,000 points (kind
 `spline`, seed N), where the reference's round-off mask is most fragile; the lc-prep tests run
@@ -33,7 +33,7 @@ import numpy as np
 from astropy.io import fits
 from scipy.interpolate import InterpolatedUnivariateSpline
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 GAP = 0.75
 MIN_POINTS = 2000
 LC_LEN = 4000

@@ -1,4 +1,6 @@
-"""Golden files for calnet-train's cross-checks (rerun: .venv/bin/python scripts/train_golden.py).
+"""Golden files for calnet-train's cross-checks.
+
+Rerun: .venv/bin/python scripts/golden/train_golden.py
 
 - metrics.json: scores with many ties and labels, with accuracy, precision, recall, F1 and
   ROC-AUC computed here with numpy (AUC by the Mann-Whitney statistic with average ranks,
@@ -13,7 +15,7 @@ import numpy as np
 import torch
 from safetensors.torch import save_file
 
-OUT = pathlib.Path(__file__).resolve().parent.parent / "fixtures" / "golden" / "calnet-train"
+OUT = pathlib.Path(__file__).resolve().parents[2] / "fixtures" / "golden" / "calnet-train"
 OUT.mkdir(parents=True, exist_ok=True)
 
 

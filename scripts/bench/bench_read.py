@@ -6,7 +6,7 @@ native arrays (what a pipeline does before using them). tess-io: `cargo bench --
 (criterion, benches/read.rs) on the same file, which reads TIME, PDCSAP_FLUX, PDCSAP_FLUX_ERR,
 QUALITY, CADENCENO and the headers. Prints both medians.
 
-Run from the repository root:  .venv/bin/python scripts/bench_read.py
+Run from the repository root:  .venv/bin/python scripts/bench/bench_read.py
 """
 import pathlib
 import re
@@ -18,7 +18,7 @@ import numpy as np
 from astropy.io import fits
 import astropy
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 FILE = ROOT / "fixtures/lc/tess2020294194027-s0031-0000000098853987-0198-s_lc.fits"
 
 

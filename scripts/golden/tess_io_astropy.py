@@ -6,7 +6,7 @@
   write FILE OUTDIR  write a small SPOC-format light curve with astropy (NaN rows, NaN TIME,
                      flagged rows, negative zero, huge and tiny values), then dump it as above
 
-Run with the project's venv: .venv/bin/python scripts/tess_io_astropy.py dump x.fits out/
+Run with the project's venv: .venv/bin/python scripts/golden/tess_io_astropy.py dump x.fits out/
 """
 import json
 import pathlib

@@ -33,7 +33,7 @@ only their file layouts filled with real TESS data. Gaia DR3 designation: not kn
 the TGLC file says so in OBJECT (the reader must not take it for a TIC anyway).
 
 Deterministic: the same input gives byte-identical files (no dates written, fixed CHECKSUM-free
-headers). Run with the project's venv:  .venv/bin/python scripts/hlsp_fixtures.py
+headers). Run with the project's venv:  .venv/bin/python scripts/golden/hlsp_fixtures.py
 """
 import pathlib
 
@@ -41,7 +41,7 @@ import numpy as np
 from astropy.io import fits
 from astropy.table import Table
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 SRC = ROOT / "fixtures" / "lc" / "tess2018292075959-s0004-0000000098853987-0124-s_lc.fits"
 OUT = ROOT / "fixtures" / "hlsp"
 TIC = 98853987

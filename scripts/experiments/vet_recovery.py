@@ -1,10 +1,10 @@
 """Vetting metrics of a `calnet classify` catalog against the simulated truth (labels.csv).
 
-    python scripts/vet_recovery.py LABELS_CSV CATALOG_CSV
+    python scripts/experiments/vet_recovery.py LABELS_CSV CATALOG_CSV
 
 Prints Markdown tables: the share of targets folded at the true period, the recovered over true
 primary depth, the secondary's detection and phase, and the flags per class and per p(EB) bin.
-Run by scripts/vet-recovery.sh.
+Run by `cargo xtask vet-recovery`.
 """
 
 import csv

@@ -12,7 +12,7 @@ within 30 minutes of a kept cadence): 1 means the data set the scale, 0.3 that t
 
     calnet features --out FEAT LC_DIR
     calnet evaluate --weights W --data LC_DIR --labels LC_DIR/labels.csv --out EVAL
-    .venv/bin/python scripts/spline-gaps.py FEAT LC_DIR EVAL/segments.csv
+    .venv/bin/python scripts/experiments/spline-gaps.py FEAT LC_DIR EVAL/segments.csv
 
 Needs numpy and astropy (the project's .venv has both). Kept cadences are those the reference
 keeps: QUALITY == 0 with finite TIME and PDCSAP_FLUX.

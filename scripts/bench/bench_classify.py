@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Speed and memory of `calnet classify` against the Python reference pipeline, same files, same run.
 
-    .venv/bin/python scripts/bench_classify.py [--files 100] [--ref-files 8] [--threads 2]
+    .venv/bin/python scripts/bench/bench_classify.py [--files 100] [--ref-files 8] [--threads 2]
                                                [--memory 200,2000] [--calnet target/release/calnet]
 
 1. Simulates `--files` SPOC 2-minute light curves with `calnet simulate` (EBs and look-alikes,
@@ -30,8 +30,8 @@ import time
 
 import numpy as np
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "scripts", "golden"))  # model_reference
 
 
 def run_timed(cmd):
@@ -165,8 +165,8 @@ def main():
                        stdout=subprocess.DEVNULL)
         files = sorted(os.path.join(sim, f) for f in os.listdir(sim) if f.endswith(".fits"))
         weights = os.path.join(tmp, "random")
-        subprocess.run([sys.executable, os.path.join(ROOT, "scripts/model_reference.py"), "make",
-                        weights, "--batch", "1"], check=True)
+        script = os.path.join(ROOT, "scripts/golden/model_reference.py")
+        subprocess.run([sys.executable, script, "make", weights, "--batch", "1"], check=True)
         weights = os.path.join(weights, "model.pth")
 
         # Rust, whole path.

@@ -7,7 +7,7 @@ Usage (from the repository root, after `cargo build --release -p calnet-cli`):
         --classes constant --tmag-min 8 --tmag-max 11.5
     target/release/calnet simulate --n 100 --out /tmp/ffi200 --seed 6 --cadence 200 \
         --classes constant --tmag-min 9.8 --tmag-max 10.8
-    .venv/bin/python scripts/ffi_noise_compare.py --real tessellator/ \
+    .venv/bin/python scripts/experiments/ffi_noise_compare.py --real tessellator/ \
         --sim /tmp/ffi1800 --sim-200 /tmp/ffi200
 
 Real: the non-variable stars (class NV) of the TESSellator set (lightkurve-saved TESS-SPOC
@@ -75,7 +75,8 @@ def main():
     ap.add_argument("--real", required=True, help="the TESSellator folder (labels.csv + FITS)")
     ap.add_argument("--sim", required=True, help="calnet simulate --cadence 1800 output")
     ap.add_argument("--sim-200", help="calnet simulate --cadence 200 output")
-    ap.add_argument("--fixtures", default=os.path.join(os.path.dirname(__file__), "..", "fixtures", "lc"))
+    ap.add_argument("--fixtures",
+                    default=os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "lc"))
     a = ap.parse_args()
 
     with open(os.path.join(a.real, "labels.csv")) as fh:

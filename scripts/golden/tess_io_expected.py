@@ -7,7 +7,7 @@ returns (big-endian bytes, as stored), and per-mask counts of rows dropped for e
 The product is taken from fixtures/lc/PROVENANCE.tsv (what the archive says the file is),
 not from header rules, so the Rust detection is checked against an independent source.
 
-Run with the project's venv:  .venv/bin/python scripts/tess_io_expected.py
+Run with the project's venv:  .venv/bin/python scripts/golden/tess_io_expected.py
 """
 import csv
 import hashlib
@@ -17,7 +17,7 @@ import pathlib
 import numpy as np
 from astropy.io import fits
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 LC = ROOT / "fixtures" / "lc"
 OUT = ROOT / "fixtures" / "golden" / "tess-io" / "expected.json"
 

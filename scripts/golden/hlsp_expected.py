@@ -2,7 +2,7 @@
 """What astropy reads from a community (HLSP) or lightkurve light curve, by docs/tess-io.md's
 rules, written independently of tess-io: JSON on stdout for crates/tess-io/tests/hlsp.rs.
 
-    .venv/bin/python scripts/hlsp_expected.py FILE
+    .venv/bin/python scripts/golden/hlsp_expected.py FILE
 
 Floats are given as their IEEE bits (time float64, flux and its error float32, as tess-io
 returns them), so the Rust test compares bit for bit, NaN payloads included.

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Features speed: the reference's Python steps against `calnet features`, same files, same run.
 
-Usage: bench_features.py [--calnet target/release/calnet] [--threads 2] [--repeat 3] [FILES...]
+Usage: scripts/bench/bench_features.py [--calnet target/release/calnet] [--threads 2] [--repeat 3]
+                                      [FILES...]
 
 The Python side is the original CALNet pipeline (github.com/wangleon/CALNet: astropy read, QUALITY == 0
 and NaN cut, 0.75-d split, P99 clip, three InterpolatedUnivariateSpline rounds with the robust
@@ -22,10 +23,11 @@ import time
 
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "golden"))
 import prep_golden as ref  # noqa: E402  (the original CALNet's steps)
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+ROOT = os.path.join(HERE, "..", "..")
 
 
 def python_reference(files):

@@ -2,7 +2,7 @@
 """CALNet forward time per segment on the CPU: the native engine and tch (both through
 examples/bench_forward.rs of calnet-model) against PyTorch eager, in one run.
 
-    .venv/bin/python scripts/bench_model.py [--threads 1 2] [--batches 1 32 128] [--rounds 3]
+    .venv/bin/python scripts/bench/bench_model.py [--threads 1 2] [--batches 1 32 128] [--rounds 3]
 
 Builds the Rust example in release mode (with the `torch` feature) first. Every side times the
 same network (random weights: the time does not depend on their values) on random inputs,
@@ -21,8 +21,8 @@ import time
 
 import torch
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "scripts", "golden"))
 from model_reference import CNN_CBAM_LSTM_model  # noqa: E402
 
 

@@ -3,7 +3,7 @@
 "Full-frame images"): aliasing in the periodogram input, and the spline on sparse data.
 
     calnet features --feature-config ffi --out FEAT LC_DIR
-    .venv/bin/python scripts/ffi_inputs.py FEAT LC_DIR
+    .venv/bin/python scripts/experiments/ffi_inputs.py FEAT LC_DIR
 
 Periodogram: CALNet's grid runs from 4 minutes (the Nyquist period of 2-minute data) to 10
 days. At cadence c every period below 2c is above the Nyquist frequency 1/(2c): with nearly
