@@ -62,6 +62,12 @@ use std::time::{Duration, Instant};
 
 use calnet_model::{Classifier, ClassifierOptions, DeviceSpec, Engine, GLS_LEN, LC_LEN};
 use lc_prep::{FeatureChoice, FeatureConfig, FeatureExtractor, Features};
+
+// The periodogram input's length has two homes: lc-prep computes the input, calnet-model's
+// network is built for it. calnet-model does not depend on lc-prep, so that a caller with inputs
+// from elsewhere (Python, say) loads the network without the FITS and spline stack; this crate
+// sees both, so a change to one that misses the other stops the build here.
+const _: () = assert!(lc_prep::periodogram::GLS_LEN == GLS_LEN);
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use tess_io::LightCurve;

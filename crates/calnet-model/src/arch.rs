@@ -4,7 +4,9 @@
 
 /// Values of the light-curve input per segment.
 pub const LC_LEN: usize = 4000;
-/// Values of the periodogram input per segment.
+/// Values of the periodogram input per segment. lc-prep, which computes the input, has its own
+/// `lc_prep::periodogram::GLS_LEN` (this crate does not depend on lc-prep, so that the network
+/// loads without the FITS and spline stack); the `calnet` crate asserts that the two agree.
 pub const GLS_LEN: usize = 1000;
 
 /// The 42 state_dict keys and their shapes, in PyTorch's order.

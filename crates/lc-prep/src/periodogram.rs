@@ -3,7 +3,9 @@
 
 use crate::{resample, Error};
 
-/// Number of values of the periodogram branch input.
+/// Number of values of the periodogram branch input: the length of CALNet's grid, and
+/// `calnet_model::GLS_LEN`, the network's input (the `calnet` crate asserts at compile time
+/// that the two agree).
 pub const GLS_LEN: usize = 1000;
 
 /// The 1000-value periodogram input of one segment, as the original CALNet computes it: the generalized
