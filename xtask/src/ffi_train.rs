@@ -5,10 +5,12 @@
 //!    each segment shows its label, as the demo weights' sets.
 //! 2. The real TESSellator set's training split (`fixtures/tessellator/split.csv`, made by
 //!    `calnet curate`): label 0 as it is, label 1 only where `signal_ok` is 1; its validation
-//!    split the same way, for `calnet evaluate` only. The test split is used by nothing here.
+//!    and test splits the same way, for `calnet evaluate` only.
 //! 3. `calnet train --init fixtures/weights/calnet-sim.safetensors` on both (EPOCHS at
-//!    `--lr 5e-4`, batch 64, as the demo weights' second stage), then `calnet evaluate` of the
-//!    best weights on the real validation split.
+//!    `--lr 5e-4`, batch 64, as the demo weights' second stage).
+//! 4. `calnet evaluate` of the best and the last weights on the real validation and test splits
+//!    and on simulated test sets of other seeds (300 light curves at each cadence, seeds
+//!    64-66), each reported per class (the tables carry a `class` column).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -47,12 +49,22 @@ pub fn ffi_train(calnet: &Calnet, root: &Path, a: &FfiTrain) -> Result<()> {
         sets.simulate(dir, a.n_sim, seed, cadence)?;
     }
     real_split(&split, &a.tessellator, "train", Path::new("real-train"))?;
-    real_split(
-        &split,
-        &a.tessellator,
-        "validation",
-        Path::new("real-validation"),
-    )?;
+    for name in ["validation", "test"] {
+        real_split(
+            &split,
+            &a.tessellator,
+            name,
+            Path::new(&format!("real-{name}")),
+        )?;
+    }
+    let sim_tests = [
+        ("test1800", 64, 1800),
+        ("test600", 65, 600),
+        ("test200", 66, 200),
+    ];
+    for (dir, seed, cadence) in sim_tests {
+        sets.simulate(dir, SIM_TEST_N, seed, cadence)?;
+    }
 
     // `file,label` of every training file, from tables whose columns differ.
     let tables =
@@ -100,27 +112,43 @@ pub fn ffi_train(calnet: &Calnet, root: &Path, a: &FfiTrain) -> Result<()> {
     );
     args.extend(a.features.iter().cloned());
     train_unless_done(calnet, "run", a.epochs, &args)?;
-    run(&mut calnet.command([
-        "evaluate",
-        "--weights",
-        "run/best.safetensors",
-        "--data",
-        "real-validation",
-        "--labels",
-        "real-validation/labels.csv",
-        "--cache",
-        "cache",
-        "--out",
-        "eval-real-validation",
-        "--device",
-        "cpu",
-        "--threads",
-        &threads,
-    ]))
+    for weights in ["best", "last"] {
+        let tests = ["real-validation", "real-test"]
+            .into_iter()
+            .chain(sim_tests.map(|(dir, _, _)| dir));
+        for data in tests {
+            let file = format!("run/{weights}.safetensors");
+            let (labels, out) = (
+                format!("{data}/labels.csv"),
+                format!("eval-{weights}-{data}"),
+            );
+            run(&mut calnet.command([
+                "evaluate",
+                "--weights",
+                &file,
+                "--data",
+                data,
+                "--labels",
+                &labels,
+                "--cache",
+                "cache",
+                "--out",
+                &out,
+                "--device",
+                "cpu",
+                "--threads",
+                &threads,
+            ]))?;
+        }
+    }
+    Ok(())
 }
 
+/// Simulated light curves per cadence in the test sets.
+const SIM_TEST_N: usize = 300;
+
 /// One split of the real set as `dir`: a link to each of its files in `tessellator` and a
-/// `file,label` table, `dir/labels.csv`, written last (a rerun skips a split that has it).
+/// `file,label,class` table, `dir/labels.csv`, written last (a rerun skips a split that has it).
 /// Binaries whose eclipses the curation found not to show (`signal_ok` 0) are left out, as
 /// `calnet curate`'s split asks.
 pub fn real_split(split: &Path, tessellator: &Path, name: &str, dir: &Path) -> Result<()> {
@@ -140,9 +168,10 @@ pub fn real_split(split: &Path, tessellator: &Path, name: &str, dir: &Path) -> R
             .position(|h| h == n)
             .with_context(|| format!("{}: no column {n:?}", split.display()))
     };
-    let (file, label, which, signal_ok) = (
+    let (file, label, class, which, signal_ok) = (
         column("file")?,
         column("label")?,
+        column("class")?,
         column("split")?,
         column("signal_ok")?,
     );
@@ -150,11 +179,11 @@ pub fn real_split(split: &Path, tessellator: &Path, name: &str, dir: &Path) -> R
     for record in reader.records() {
         let r = record.with_context(|| format!("{}", split.display()))?;
         if &r[which] == name && &r[signal_ok] != "0" {
-            rows.push((r[file].to_owned(), r[label].to_owned()));
+            rows.push((r[file].to_owned(), r[label].to_owned(), r[class].to_owned()));
         }
     }
     fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    for (f, _) in &rows {
+    for (f, _, _) in &rows {
         let target = tessellator.join(f);
         if !target.is_file() {
             bail!(
@@ -171,9 +200,9 @@ pub fn real_split(split: &Path, tessellator: &Path, name: &str, dir: &Path) -> R
     }
     write_whole(&labels, |w| {
         let mut writer = csv::Writer::from_writer(w);
-        writer.write_record(["file", "label"])?;
-        for (f, l) in &rows {
-            writer.write_record([f, l])?;
+        writer.write_record(["file", "label", "class"])?;
+        for (f, l, c) in &rows {
+            writer.write_record([f, l, c])?;
         }
         writer.flush()?;
         Ok(())
@@ -223,7 +252,7 @@ mod tests {
         real_split(&split, &set, "train", &dir).unwrap();
         assert_eq!(
             fs::read_to_string(dir.join("labels.csv")).unwrap(),
-            "file,label\n1.fits,0\n2.fits,1\n"
+            "file,label,class\n1.fits,0,NV\n2.fits,1,EA\n"
         );
         let mut names: Vec<_> = fs::read_dir(&dir)
             .unwrap()
@@ -241,7 +270,7 @@ mod tests {
         real_split(&split, &set, "validation", &val).unwrap();
         assert_eq!(
             fs::read_to_string(val.join("labels.csv")).unwrap(),
-            "file,label\n4.fits,1\n"
+            "file,label,class\n4.fits,1,EW\n"
         );
     }
 

@@ -52,15 +52,16 @@ enum Workflow {
         workdir: PathBuf,
     },
     /// An FFI training set (simulated 1800/600/200 s sets and the real TESSellator training
-    /// split) and a CPU fine-tune from the demo weights, evaluated on the real validation split
+    /// split) and a CPU fine-tune from the demo weights, evaluated per class on the real
+    /// validation and test splits and on simulated test sets
     FfiTrain {
         /// Work folder (made if missing)
         workdir: PathBuf,
         /// Simulated light curves per cadence
-        #[arg(default_value_t = 2000)]
+        #[arg(default_value_t = 1000)]
         n_sim: usize,
         /// Training epochs
-        #[arg(default_value_t = 8)]
+        #[arg(default_value_t = 10)]
         epochs: u64,
         /// The TESSellator set's folder [default: ../shared/data/tessellator beside the
         /// repository]
