@@ -340,7 +340,7 @@ fn beaming_factor(teff: f64) -> f64 {
 ///   `a1 = 25 u (2 + tau) / (24 (15 + u)(1 + tau))`: the minimum at the primary conjunction,
 ///   where the star shows its pointed, gravity-darkened side, is the deeper;
 /// - Doppler beaming `4 alpha_j K_j / c sin theta` (star 1 approaches at phase 0.25), `K_j`
-///   from the masses, the period and the inclination, `alpha_j` from [`beaming_factor`].
+///   from the masses, the period and the inclination, `alpha_j` from `beaming_factor`.
 pub fn draw_beaming_ellipsoidal<R: Rng>(rng: &mut R, w: Window) -> Result<Drawn> {
     let mut d = draw::draw_binary(
         rng,
