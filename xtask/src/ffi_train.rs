@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
-use crate::run::{run, Calnet};
-use crate::sets::{train_unless_done, Sets, LABEL_IN_EVERY_SEGMENT};
+use crate::run::Calnet;
+use crate::sets::{evaluate_sets, train_unless_done, Sets, LABEL_IN_EVERY_SEGMENT};
 use crate::tables::{join_tables, write_whole, Columns};
 
 /// What `cargo xtask ffi-train` was given.
@@ -112,34 +112,13 @@ pub fn ffi_train(calnet: &Calnet, root: &Path, a: &FfiTrain) -> Result<()> {
     );
     args.extend(a.features.iter().cloned());
     train_unless_done(calnet, "run", a.epochs, &args)?;
+    let tests = ["real-validation", "real-test"];
+    let tests = tests.into_iter().chain(sim_tests.map(|(dir, _, _)| dir));
+    let extra = ["--device", "cpu", "--threads", &threads];
     for weights in ["best", "last"] {
-        let tests = ["real-validation", "real-test"]
-            .into_iter()
-            .chain(sim_tests.map(|(dir, _, _)| dir));
-        for data in tests {
-            let file = format!("run/{weights}.safetensors");
-            let (labels, out) = (
-                format!("{data}/labels.csv"),
-                format!("eval-{weights}-{data}"),
-            );
-            run(&mut calnet.command([
-                "evaluate",
-                "--weights",
-                &file,
-                "--data",
-                data,
-                "--labels",
-                &labels,
-                "--cache",
-                "cache",
-                "--out",
-                &out,
-                "--device",
-                "cpu",
-                "--threads",
-                &threads,
-            ]))?;
-        }
+        let file = format!("run/{weights}.safetensors");
+        let prefix = format!("eval-{weights}-");
+        evaluate_sets(calnet, &file, tests.clone(), &prefix, &extra)?;
     }
     Ok(())
 }

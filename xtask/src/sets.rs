@@ -79,9 +79,27 @@ impl Sets<'_> {
 
 /// `calnet evaluate` of `weights` on each of [`TEST_SETS`], into `eval-SET`, with `extra` options.
 pub fn evaluate_test_sets(calnet: &Calnet, weights: &str, extra: &[&str]) -> Result<()> {
-    for (set, ..) in TEST_SETS {
+    evaluate_sets(
+        calnet,
+        weights,
+        TEST_SETS.map(|(set, ..)| set),
+        "eval-",
+        extra,
+    )
+}
+
+/// `calnet evaluate` of `weights` on each set folder (its own `labels.csv`), into
+/// `PREFIXSET`, with `extra` options.
+pub fn evaluate_sets<'s>(
+    calnet: &Calnet,
+    weights: &str,
+    sets: impl IntoIterator<Item = &'s str>,
+    prefix: &str,
+    extra: &[&str],
+) -> Result<()> {
+    for set in sets {
         let labels = format!("{set}/labels.csv");
-        let out = format!("eval-{set}");
+        let out = format!("{prefix}{set}");
         let args = [
             "evaluate",
             "--weights",

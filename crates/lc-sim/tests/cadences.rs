@@ -1,14 +1,12 @@
 //! Each cadence of `calnet simulate --cadence`: the cadence grid, the sectors it existed in,
 //! the product, the gaps of its era, and per-point noise at the level of `tess::point_sigma`.
 
+mod common;
+
+use common::median;
 use lc_sim::tess::{self, Cadence};
 use lc_sim::{simulate_one, Class, SimConfig};
 use tess_io::{LightCurve, Product};
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
 
 /// Point-to-point MAD scatter of the QUALITY == 0 rows, as a fraction of their median.
 fn p2p(lc: &LightCurve) -> f64 {

@@ -2,18 +2,11 @@
 //! noise level (2-minute and full-frame-image products), flux zero point and the
 //! momentum-dump flag pattern.
 
+mod common;
+
+use common::{fixture, median};
 use lc_sim::tess;
 use tess_io::{flags, LightCurve};
-
-fn fixture(name: &str) -> LightCurve {
-    let path = format!("{}/../../fixtures/lc/{name}", env!("CARGO_MANIFEST_DIR"));
-    tess_io::read(&path).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
 
 /// Point-to-point MAD scatter and median flux of the QUALITY == 0 rows.
 fn scatter_and_level(lc: &LightCurve) -> (f64, f64) {

@@ -3,19 +3,12 @@
 //! compared with the reference mix (where the region is rare or absent, so each check can
 //! fail) and, where one exists, with a real fixture.
 
+mod common;
+
+use common::{fixture, median};
 use lc_prep::segment::split_at_gaps;
 use lc_sim::{simulate_one, Cadence, Class, Population, SimConfig, Simulated};
 use tess_io::LightCurve;
-
-fn fixture(name: &str) -> LightCurve {
-    let path = format!("{}/../../fixtures/lc/{name}", env!("CARGO_MANIFEST_DIR"));
-    tess_io::read(&path).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
 
 fn hard(classes: &[Class], eb_fraction: f64) -> SimConfig {
     SimConfig {
