@@ -208,6 +208,15 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_class_gives_no_class() {
+        let (_d, p) = write("file,label,class\na.fits,1,EA\nb.fits,0,\n");
+        let l = Labels::read(&p).unwrap();
+        assert_eq!(l.class_of(&LabelKey::File("a.fits".into())), Some("EA"));
+        assert_eq!(l.class_of(&LabelKey::File("b.fits".into())), None);
+        assert_eq!(l.len(), 2);
+    }
+
+    #[test]
     fn bad_rows_name_the_line() {
         let (_d, p) = write("file,label\na.fits,1\nb.fits,maybe\n");
         let e = Labels::read(&p).unwrap_err().to_string();
