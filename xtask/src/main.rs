@@ -13,6 +13,7 @@
 mod demo_weights;
 mod ffi_train;
 mod gpu;
+mod refine;
 mod run;
 mod sets;
 mod tables;
@@ -104,6 +105,56 @@ enum Workflow {
         /// `calnet classify --threshold`
         #[arg(long, env = "THRESHOLD", default_value_t = 0.05)]
         threshold: f64,
+    },
+    /// One round of training that accumulates: from the current best weights on fresh simulated
+    /// light curves of the round's seeds (reference and hard-cases populations, mined hard
+    /// negatives), with label smoothing and SWA; the candidates evaluated on the test sets and
+    /// the real fixtures (summary.md)
+    Refine {
+        /// Work folder (made if missing)
+        workdir: PathBuf,
+        /// Round number (names the seeds; each round must get a new one)
+        #[arg(long)]
+        round: u64,
+        /// Weights to start from [default: the demo weights]
+        #[arg(long)]
+        init: Option<PathBuf>,
+        /// Reference-mix light curves at 120 s
+        #[arg(long, default_value_t = 3000)]
+        n120: usize,
+        /// Reference-mix light curves at 200 s
+        #[arg(long, default_value_t = 1000)]
+        n200: usize,
+        /// Hard-cases light curves at 120 s
+        #[arg(long, default_value_t = 1000)]
+        hard120: usize,
+        /// Hard-cases light curves at 200 s
+        #[arg(long, default_value_t = 500)]
+        hard200: usize,
+        /// Simulated non-binaries scored for hard-negative mining
+        #[arg(long, default_value_t = 2000)]
+        pool: usize,
+        /// Pool light curves above this p(EB) join the training set
+        #[arg(long, default_value_t = 0.1)]
+        mine_above: f64,
+        /// Training epochs
+        #[arg(long, default_value_t = 6)]
+        epochs: u64,
+        /// Learning rate (cosine-annealed)
+        #[arg(long, default_value_t = 3e-4)]
+        lr: f64,
+        /// Label smoothing
+        #[arg(long, default_value_t = 0.05)]
+        label_smoothing: f64,
+        /// Epochs averaged into run/swa.safetensors
+        #[arg(long, default_value_t = 3)]
+        swa: u64,
+        /// Threads of `calnet train`
+        #[arg(long, env = "THREADS", default_value_t = 2)]
+        threads: usize,
+        /// `calnet train --device`
+        #[arg(long, env = "DEVICE", default_value = "cpu")]
+        device: String,
     },
     /// CUDA training check: a small simulated set trained on the GPU, then one epoch on the CPU
     /// of the same machine for a throughput ratio
@@ -200,6 +251,46 @@ fn run(cli: Cli) -> Result<()> {
                 threshold,
             };
             vet_recovery::vet_recovery(&calnet, &root, &a)
+        }
+        Workflow::Refine {
+            workdir,
+            round,
+            init,
+            n120,
+            n200,
+            hard120,
+            hard200,
+            pool,
+            mine_above,
+            epochs,
+            lr,
+            label_smoothing,
+            swa,
+            threads,
+            device,
+        } => {
+            let init = init.unwrap_or_else(|| root.join("fixtures/weights/calnet-sim.safetensors"));
+            let init = init
+                .canonicalize()
+                .with_context(|| format!("{}: the starting weights", init.display()))?;
+            enter(&workdir)?;
+            let a = refine::Refine {
+                round,
+                init: init.to_string_lossy().into_owned(),
+                n120,
+                n200,
+                hard120,
+                hard200,
+                pool,
+                mine_above,
+                epochs,
+                lr,
+                label_smoothing,
+                swa,
+                threads,
+                device,
+            };
+            refine::refine(&calnet, &root, &a)
         }
         Workflow::GpuCheck {
             workdir,

@@ -96,6 +96,42 @@ pub fn join_tables(out: &Path, inputs: &[PathBuf], columns: Columns) -> Result<(
     })
 }
 
+/// Writes `out` as the rows of the table `input` whose `column` passes `keep`, header first.
+pub fn filter_table(
+    out: &Path,
+    input: &Path,
+    column: &str,
+    keep: impl Fn(&str) -> bool,
+) -> Result<()> {
+    let t = Table::read(input)?;
+    let at = t
+        .column(column)
+        .with_context(|| format!("{}: no column {column:?}", input.display()))?;
+    write_whole(out, |w| {
+        let mut writer = csv::Writer::from_writer(w);
+        writer.write_record(&t.header)?;
+        for row in t.rows.iter().filter(|r| keep(&r[at])) {
+            writer.write_record(row)?;
+        }
+        writer.flush()?;
+        Ok(())
+    })
+}
+
+/// The values of two columns of a table, row by row.
+pub fn column_pairs(path: &Path, a: &str, b: &str) -> Result<Vec<(String, String)>> {
+    let t = Table::read(path)?;
+    let col = |name: &str| {
+        t.column(name)
+            .with_context(|| format!("{}: no column {name:?}", path.display()))
+    };
+    let (ia, ib) = (col(a)?, col(b)?);
+    Ok(t.rows
+        .iter()
+        .map(|r| (r[ia].to_owned(), r[ib].to_owned()))
+        .collect())
+}
+
 /// Writes `out` as the files `inputs` one after the other: headerless feature CSVs, whose row
 /// order is what pairs a segment's `lc.csv` row with its `gls.csv` row, so nothing is reordered.
 /// A file whose last line lacks its newline gets one, so that two rows never run together.
@@ -231,5 +267,30 @@ mod tests {
             fs::read_to_string(&out).unwrap(),
             "y.fits_0,0.3,0.4\nx.fits_0,0.1,0.2\n"
         );
+    }
+
+    #[test]
+    fn a_filtered_table_keeps_its_header_and_the_rows_that_pass() {
+        let d = tempfile::tempdir().unwrap();
+        let a = write(
+            d.path(),
+            "a.csv",
+            "file,label,class\nx.fits,0,planet\n\"y,1.fits\",0,rotator\nz.fits,0,flare\n",
+        );
+        let out = d.path().join("out.csv");
+        filter_table(&out, &a, "file", |f| f != "z.fits").unwrap();
+        assert_eq!(
+            fs::read_to_string(&out).unwrap(),
+            "file,label,class\nx.fits,0,planet\n\"y,1.fits\",0,rotator\n"
+        );
+        assert_eq!(
+            column_pairs(&out, "class", "file").unwrap(),
+            [
+                ("planet".to_owned(), "x.fits".to_owned()),
+                ("rotator".to_owned(), "y,1.fits".to_owned())
+            ]
+        );
+        let e = filter_table(&out, &a, "tic", |_| true).unwrap_err();
+        assert!(format!("{e:#}").contains("no column \"tic\""), "{e:#}");
     }
 }

@@ -36,10 +36,24 @@ fn simulate_train_evaluate() {
     let o = calnet(["simulate", "--n", "16", "--seed", "5", "--out", &s("sim")]);
     assert!(o.status.success(), "{}", text(&o));
 
-    let o = train("sim/labels.csv", "run", &["--lr-schedule", "cosine"]);
+    let o = train(
+        "sim/labels.csv",
+        "run",
+        &[
+            "--lr-schedule",
+            "cosine",
+            "--label-smoothing",
+            "0.1",
+            "--swa",
+            "1",
+        ],
+    );
     assert!(o.status.success(), "{}", text(&o));
     let metrics = std::fs::read_to_string(d.join("run/metrics.json")).unwrap();
     assert!(metrics.contains("\"lr_schedule\": \"cosine\""), "{metrics}");
+    assert!(metrics.contains("\"label_smoothing\": 0.1"), "{metrics}");
+    assert!(metrics.contains("\"swa\": {"), "{metrics}");
+    assert!(text(&o).contains("mean of epochs 1-1"), "{}", text(&o));
     for f in [
         "metrics.json",
         "metrics.csv",
@@ -48,6 +62,7 @@ fn simulate_train_evaluate() {
         "split.csv",
         "best.safetensors",
         "last.safetensors",
+        "swa.safetensors",
     ] {
         assert!(d.join("run").join(f).exists(), "{f} missing:\n{}", text(&o));
     }
@@ -111,6 +126,28 @@ fn simulate_train_evaluate() {
     ] {
         assert!(d.join("eval").join(f).exists(), "{f} missing");
     }
+    let json = std::fs::read_to_string(d.join("eval/evaluation.json")).unwrap();
+    assert!(json.contains("\"recall_at_precision_98\""), "{json}");
+    assert!(log.contains("best recall at precision >= 0.98"), "{log}");
+    // At threshold 0 every file with a segment is called EB.
+    let low = s("eval-low");
+    let o = calnet(
+        evaluate[..8]
+            .iter()
+            .chain(&["--out", &low, "--threshold", "0"])
+            .chain(&CPU_ONE_THREAD),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let files = std::fs::read_to_string(d.join("eval-low/files.csv")).unwrap();
+    assert!(
+        files
+            .lines()
+            .skip(1)
+            .all(|r| r.split(',').nth(5) == Some("1")),
+        "{files}"
+    );
+    let o = calnet(evaluate.iter().chain(&["--threshold", "1.5"]));
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 
     // Segments are numbered as `calnet classify` numbers them (skipped ones count), and get
     // the same p(EB) from the same weights.

@@ -11,7 +11,7 @@ use tch::Device;
 use crate::cache::write_atomic;
 use crate::dataset::Dataset;
 use crate::error::{Result, TrainError};
-use crate::metrics::{Confusion, Metrics, THRESHOLD};
+use crate::metrics::{precision_at_recall, recall_at_precision, Metrics, OperatingPoint};
 use crate::train::{predict, Loss, Network};
 
 /// The outcome of [`evaluate`].
@@ -23,6 +23,12 @@ pub struct Evaluation {
     pub file: Metrics,
     /// Files flagged per class of the label table (empty when it has no `class` column).
     pub per_class: Vec<ClassRate>,
+    /// A segment or file is called EB when its p(EB) is above this.
+    pub threshold: f32,
+    /// Segments: the highest recall at precision >= [`MIN_PRECISION`], with its threshold.
+    pub recall_at_precision: Option<OperatingPoint>,
+    /// Segments: the highest precision at recall >= [`MIN_RECALL`], with its threshold.
+    pub precision_at_recall: Option<OperatingPoint>,
     /// p(EB) of each segment of the data set.
     #[serde(skip)]
     pub scores: Vec<f32>,
@@ -30,6 +36,11 @@ pub struct Evaluation {
     #[serde(skip)]
     pub file_scores: Vec<f32>,
 }
+
+/// The precision of [`Evaluation::recall_at_precision`]: the demo weights' goal (issue 21).
+pub const MIN_PRECISION: f64 = 0.98;
+/// The recall of [`Evaluation::precision_at_recall`].
+pub const MIN_RECALL: f64 = 0.99;
 
 /// The files of one class of the label table (its `class` column) and how many are called EB.
 /// For a class labelled 1 the flagged fraction is its recall; for a class labelled 0 it is its
@@ -54,13 +65,13 @@ impl ClassRate {
 }
 
 /// Counts per (class, label) of the files that have a class, in class order.
-fn per_class(data: &Dataset, file_scores: &[f32]) -> Vec<ClassRate> {
+fn per_class(data: &Dataset, file_scores: &[f32], threshold: f32) -> Vec<ClassRate> {
     let mut counts: BTreeMap<(&str, u8), (usize, usize)> = BTreeMap::new();
     for (f, &s) in data.files.iter().zip(file_scores) {
         if let Some(class) = &f.class {
             let c = counts.entry((class, f.label)).or_default();
             c.0 += 1;
-            c.1 += usize::from(s > THRESHOLD);
+            c.1 += usize::from(s > threshold);
         }
     }
     counts
@@ -74,13 +85,14 @@ fn per_class(data: &Dataset, file_scores: &[f32]) -> Vec<ClassRate> {
         .collect()
 }
 
-/// Runs `net` (dropout off) over every segment of `data` in batches.
+/// Runs `net` (dropout off) over every segment of `data` in batches, calling EB what is above
+/// `threshold` (0.5, [`crate::metrics::THRESHOLD`], is the network's argmax).
 ///
 /// ```no_run
 /// # fn data() -> calnet_train::Dataset { unimplemented!() }
 /// let (vs, net) = calnet_train::new_calnet(tch::Device::Cpu, 0);
 /// calnet_train::load_vars(&vs, "best.safetensors".as_ref())?;
-/// let ev = calnet_train::evaluate(&net, &data(), vs.device(), 128)?;
+/// let ev = calnet_train::evaluate(&net, &data(), vs.device(), 128, 0.5)?;
 /// println!("segment recall {:.3}, file recall {:.3}", ev.segment.recall, ev.file.recall);
 /// # Ok::<(), calnet_train::TrainError>(())
 /// ```
@@ -89,27 +101,28 @@ pub fn evaluate(
     data: &Dataset,
     device: Device,
     batch_size: usize,
+    threshold: f32,
 ) -> Result<Evaluation> {
     if data.is_empty() {
         return Err(TrainError::Data("no labelled segment to evaluate".into()));
     }
     let idx: Vec<usize> = (0..data.len()).collect();
     let (scores, loss) = predict(net, data, &idx, device, batch_size, Loss::Logits)?;
-    let segment = Metrics::from_scores(&scores, &data.labels, Some(loss));
+    let segment = Metrics::from_scores_at(&scores, &data.labels, Some(loss), threshold);
     let mut file_scores = vec![f32::NEG_INFINITY; data.files.len()];
     for (i, &s) in scores.iter().enumerate() {
         let f = data.segment_file[i];
         file_scores[f] = file_scores[f].max(s);
     }
     let file_labels = data.file_labels();
-    let mut file = Metrics::from_scores(&file_scores, &file_labels, None);
-    // Same rule as the scores' threshold, stated once more for the file-level confusion.
-    let called: Vec<bool> = file_scores.iter().map(|&s| s > THRESHOLD).collect();
-    file.confusion = Confusion::count(&called, &file_labels);
+    let file = Metrics::from_scores_at(&file_scores, &file_labels, None, threshold);
     Ok(Evaluation {
+        recall_at_precision: recall_at_precision(&scores, &data.labels, MIN_PRECISION),
+        precision_at_recall: precision_at_recall(&scores, &data.labels, MIN_RECALL),
         segment,
         file,
-        per_class: per_class(data, &file_scores),
+        threshold,
+        per_class: per_class(data, &file_scores, threshold),
         scores,
         file_scores,
     })
@@ -124,6 +137,9 @@ impl Evaluation {
             segment: &'a Metrics,
             file: &'a Metrics,
             per_class: &'a [ClassRate],
+            threshold: f32,
+            recall_at_precision_98: Option<OperatingPoint>,
+            precision_at_recall_99: Option<OperatingPoint>,
             n_files: usize,
             n_segments: usize,
             data: &'a crate::DataReport,
@@ -132,6 +148,9 @@ impl Evaluation {
             segment: &self.segment,
             file: &self.file,
             per_class: &self.per_class,
+            threshold: self.threshold,
+            recall_at_precision_98: self.recall_at_precision,
+            precision_at_recall_99: self.precision_at_recall,
             n_files: data.files.len(),
             n_segments: data.len(),
             data: &data.report,
@@ -154,7 +173,7 @@ impl Evaluation {
                 t_end: None,
                 n_points: None,
                 p_eb: s,
-                is_eb: s > THRESHOLD,
+                is_eb: s > self.threshold,
             };
             seg.write(&row, &[&data.labels[i].to_string()])
                 .map_err(io)?;
@@ -168,7 +187,7 @@ impl Evaluation {
                 f.tic.map_or(String::new(), |t| t.to_string()),
                 f.label,
                 f.n_segments,
-                u8::from(s > THRESHOLD),
+                u8::from(s > self.threshold),
                 quote(f.class.as_deref().unwrap_or(""))
             ));
         }
@@ -208,7 +227,7 @@ mod tests {
                 n_segments: 1,
             });
         }
-        let rates = per_class(&data, &[0.9, 0.1, 0.7, 0.9, 0.5]);
+        let rates = per_class(&data, &[0.9, 0.1, 0.7, 0.9, 0.5], 0.5);
         let got: Vec<(&str, u8, usize, usize)> = rates
             .iter()
             .map(|r| (r.class.as_str(), r.label, r.files, r.flagged))

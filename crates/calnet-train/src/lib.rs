@@ -42,7 +42,7 @@ pub use error::{Result, TrainError};
 pub use evaluate::{evaluate, ClassRate, Evaluation};
 pub use fixed_width::FixedWidthTable;
 pub use labels::{LabelKey, Labels};
-pub use metrics::{Confusion, Metrics};
+pub use metrics::{Confusion, Metrics, OperatingPoint};
 pub use train::{
     load_vars, new_calnet, save_vars, train, EpochRecord, Loss, LrSchedule, Network, TrainConfig,
     TrainOutcome,

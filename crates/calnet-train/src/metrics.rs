@@ -82,7 +82,22 @@ impl Metrics {
     /// assert_eq!(m.roc_auc, Some(1.0));
     /// ```
     pub fn from_scores(scores: &[f32], labels: &[u8], loss: Option<f64>) -> Self {
-        let predicted: Vec<bool> = scores.iter().map(|&s| s > THRESHOLD).collect();
+        Self::from_scores_at(scores, labels, loss, THRESHOLD)
+    }
+
+    /// [`Metrics::from_scores`] calling EB above `threshold` instead.
+    ///
+    /// ```
+    /// let m = calnet_train::Metrics::from_scores_at(&[0.9, 0.2, 0.7], &[1, 1, 0], None, 0.1);
+    /// assert_eq!((m.recall, m.precision), (1.0, 2.0 / 3.0));
+    /// ```
+    pub fn from_scores_at(
+        scores: &[f32],
+        labels: &[u8],
+        loss: Option<f64>,
+        threshold: f32,
+    ) -> Self {
+        let predicted: Vec<bool> = scores.iter().map(|&s| s > threshold).collect();
         let mut m = Self::from_confusion(Confusion::count(&predicted, labels), loss);
         m.roc_auc = roc_auc(scores, labels);
         m
@@ -153,6 +168,96 @@ pub fn roc_auc(scores: &[f32], labels: &[u8]) -> Option<f64> {
     Some(area / (n_pos * n_neg))
 }
 
+/// A threshold on p(EB) and what calling EB above it gives: one point of the precision-recall
+/// curve.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct OperatingPoint {
+    /// Items with a score above this are called EB: halfway between the lowest score called and
+    /// the highest one not called (0 when every item is called), so that `p > threshold`, the
+    /// rule of `calnet classify --threshold`, gives exactly this point.
+    pub threshold: f32,
+    /// TP / (TP + FP) at the threshold.
+    pub precision: f64,
+    /// TP / (TP + FN) at the threshold.
+    pub recall: f64,
+}
+
+/// Every point of the precision-recall curve, from the highest threshold down: one per distinct
+/// score (tied scores are called together). NaN scores are never called.
+fn pr_curve(scores: &[f32], labels: &[u8]) -> Vec<OperatingPoint> {
+    let n_pos = labels.iter().filter(|&&y| y == 1).count() as f64;
+    let mut order: Vec<usize> = (0..scores.len()).filter(|&i| !scores[i].is_nan()).collect();
+    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
+    let (mut tp, mut fp) = (0.0f64, 0.0f64);
+    let mut points = Vec::new();
+    let mut i = 0;
+    while i < order.len() {
+        let s = scores[order[i]];
+        while i < order.len() && scores[order[i]] == s {
+            if labels[order[i]] == 1 {
+                tp += 1.0;
+            } else {
+                fp += 1.0;
+            }
+            i += 1;
+        }
+        let below = order.get(i).map_or(0.0, |&j| scores[j]);
+        points.push(OperatingPoint {
+            threshold: below + (s - below) / 2.0,
+            precision: tp / (tp + fp),
+            recall: if n_pos == 0.0 { 0.0 } else { tp / n_pos },
+        });
+    }
+    points
+}
+
+/// The point of highest recall whose precision is at least `min_precision` (of those, the
+/// highest threshold); `None` when no threshold reaches it or there is no EB.
+///
+/// ```
+/// use calnet_train::metrics::recall_at_precision;
+/// // Above 0.55 two of three EBs and no other: precision 1, recall 2/3.
+/// let p = recall_at_precision(&[0.9, 0.8, 0.6, 0.5, 0.1], &[1, 1, 0, 1, 0], 0.95).unwrap();
+/// assert_eq!((p.precision, p.recall), (1.0, 2.0 / 3.0));
+/// assert!((p.threshold - 0.7).abs() < 1e-6); // halfway between 0.8 and 0.6
+/// ```
+pub fn recall_at_precision(
+    scores: &[f32],
+    labels: &[u8],
+    min_precision: f64,
+) -> Option<OperatingPoint> {
+    let mut best: Option<OperatingPoint> = None;
+    for p in pr_curve(scores, labels) {
+        if p.precision >= min_precision && p.recall > best.map_or(0.0, |b| b.recall) {
+            best = Some(p);
+        }
+    }
+    best
+}
+
+/// The point of highest precision whose recall is at least `min_recall` (of those, the highest
+/// threshold); `None` when there is no EB.
+///
+/// ```
+/// use calnet_train::metrics::precision_at_recall;
+/// // All three EBs need the threshold below 0.5, where one other is called too.
+/// let p = precision_at_recall(&[0.9, 0.8, 0.6, 0.5, 0.1], &[1, 1, 0, 1, 0], 0.99).unwrap();
+/// assert_eq!((p.precision, p.recall), (0.75, 1.0));
+/// ```
+pub fn precision_at_recall(
+    scores: &[f32],
+    labels: &[u8],
+    min_recall: f64,
+) -> Option<OperatingPoint> {
+    let mut best: Option<OperatingPoint> = None;
+    for p in pr_curve(scores, labels) {
+        if p.recall >= min_recall && p.precision > best.map_or(-1.0, |b| b.precision) {
+            best = Some(p);
+        }
+    }
+    best
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,5 +281,70 @@ mod tests {
     fn half_is_not_eb() {
         let m = Metrics::from_scores(&[0.5], &[1], None);
         assert_eq!(m.confusion.fn_, 1);
+    }
+
+    /// Brute force: every threshold between distinct scores, counted from scratch.
+    fn brute(scores: &[f32], labels: &[u8]) -> Vec<(f64, f64, f32)> {
+        let mut cuts: Vec<f32> = scores.to_vec();
+        cuts.push(0.0);
+        cuts.sort_by(f32::total_cmp);
+        cuts.dedup();
+        let mut out = Vec::new();
+        for w in cuts.windows(2) {
+            let t = w[0] + (w[1] - w[0]) / 2.0;
+            let called: Vec<bool> = scores.iter().map(|&s| s > t).collect();
+            let c = Confusion::count(&called, labels);
+            if c.tp + c.fp > 0 {
+                let m = Metrics::from_confusion(c, None);
+                out.push((m.precision, m.recall, t));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn operating_points_match_brute_force() {
+        // A seeded mix of scores with ties, both labels.
+        let mut x = 12345u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..200 {
+            let n = 1 + (next() % 40) as usize;
+            let labels: Vec<u8> = (0..n).map(|_| (next() % 2) as u8).collect();
+            let scores: Vec<f32> = (0..n).map(|_| (1 + next() % 20) as f32 / 21.0).collect();
+            let points = brute(&scores, &labels);
+            for min_p in [0.5, 0.8, 0.98, 1.0] {
+                let want = points
+                    .iter()
+                    .filter(|p| p.0 >= min_p)
+                    .map(|p| p.1)
+                    .fold(None, |a: Option<f64>, r| Some(a.map_or(r, |a| a.max(r))))
+                    .filter(|&r| r > 0.0);
+                let got = recall_at_precision(&scores, &labels, min_p);
+                assert_eq!(got.map(|p| p.recall), want, "{scores:?} {labels:?} {min_p}");
+                if let Some(p) = got {
+                    let called: Vec<bool> = scores.iter().map(|&s| s > p.threshold).collect();
+                    let m = Metrics::from_confusion(Confusion::count(&called, &labels), None);
+                    assert_eq!((m.precision, m.recall), (p.precision, p.recall));
+                }
+            }
+            for min_r in [0.5, 0.9, 1.0] {
+                let want = points
+                    .iter()
+                    .filter(|p| p.1 >= min_r)
+                    .map(|p| p.0)
+                    .fold(None, |a: Option<f64>, q| Some(a.map_or(q, |a| a.max(q))));
+                let got = precision_at_recall(&scores, &labels, min_r);
+                assert_eq!(
+                    got.map(|p| p.precision),
+                    want,
+                    "{scores:?} {labels:?} {min_r}"
+                );
+            }
+        }
     }
 }

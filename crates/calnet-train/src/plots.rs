@@ -215,6 +215,7 @@ mod tests {
                 seconds: 1.0,
                 train_segments_per_s: 10.0,
                 lr: 1e-3,
+                val_recall_at_precision: None,
             })
             .collect();
         let p = dir.path().join("curves.png");

@@ -8,6 +8,10 @@
 //!   epoch without validation) and `last.safetensors`, loadable by `calnet_model` and PyTorch,
 //!   recording [`TrainConfig::features`] in their metadata (`lc_prep::FeatureConfig::to_record`)
 //!   so that classification applies the same feature config;
+//! - with [`TrainConfig::swa_epochs`] `k`, `swa.safetensors`: the mean of the weights after each
+//!   of the last `k` epochs (stochastic weight averaging, Izmailov et al. 2018; CALNet has no
+//!   batch normalisation whose statistics would need recomputing), its validation metrics in
+//!   `metrics.json` under `swa`;
 //! - `checkpoint/` with the last epoch's weights and optimizer moments (files named by the
 //!   epoch) and `state.json` naming them, written in that order so that a kill at any moment
 //!   leaves a consistent checkpoint.
@@ -18,6 +22,7 @@
 //! random generator is global to the process: two trainings running at once in one process
 //! draw from each other's stream and lose this property.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -30,7 +35,7 @@ use crate::adam::Adam;
 use crate::cache::write_atomic;
 use crate::dataset::{DataReport, Dataset};
 use crate::error::{Result, TrainError};
-use crate::metrics::Metrics;
+use crate::metrics::{recall_at_precision, Metrics, OperatingPoint};
 use crate::split;
 use crate::Progress;
 use tess_io::AtomicFile;
@@ -157,6 +162,14 @@ pub struct TrainConfig {
     pub folds: Option<(usize, usize)>,
     /// Weights of the classes (other, EB) in the loss; `None` weighs them equally.
     pub class_weights: Option<[f32; 2]>,
+    /// Label smoothing of the training loss, in [0, 1): the target puts `1 - eps/2` on the
+    /// label and `eps/2` on the other class (PyTorch's `label_smoothing`). Validation losses
+    /// are always unsmoothed, so runs with and without compare.
+    #[serde(default)]
+    pub label_smoothing: f64,
+    /// Average the weights of the last this many epochs into `swa.safetensors` (0: none).
+    #[serde(default)]
+    pub swa_epochs: usize,
     /// Weights to start from instead of the seeded initialisation: safetensors or a PyTorch
     /// `.pth` state_dict (the published CALNet weights, to fine-tune them on new labels).
     /// Read by a fresh run only; a resumed run continues from its checkpoint.
@@ -204,6 +217,8 @@ impl Default for TrainConfig {
             val_fraction: 0.2,
             folds: None,
             class_weights: None,
+            label_smoothing: 0.0,
+            swa_epochs: 0,
             init: None,
             features: lc_prep::FeatureConfig::reference(),
         }
@@ -230,6 +245,18 @@ impl TrainConfig {
                 return bad(format!("fold {i} of {k}: need k >= 2 and 0 <= i < k"));
             }
         }
+        if !(0.0..1.0).contains(&self.label_smoothing) {
+            return bad(format!(
+                "label smoothing must be in [0, 1), got {}",
+                self.label_smoothing
+            ));
+        }
+        if self.swa_epochs > self.epochs {
+            return bad(format!(
+                "cannot average the last {} epochs of a {}-epoch run",
+                self.swa_epochs, self.epochs
+            ));
+        }
         if let Some(w) = self.class_weights {
             if w.iter().any(|x| !(*x > 0.0 && x.is_finite())) {
                 return bad(format!("class weights must be > 0, got {w:?}"));
@@ -255,6 +282,21 @@ pub struct EpochRecord {
     /// The learning rate of the epoch (0 in records of runs older than the field).
     #[serde(default)]
     pub lr: f64,
+    /// Validation segments: the highest recall at precision >= 0.98 and its threshold, a
+    /// threshold tuned on validation data to measure on test sets.
+    #[serde(default)]
+    pub val_recall_at_precision: Option<OperatingPoint>,
+}
+
+/// The averaged weights of [`TrainConfig::swa_epochs`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SwaRecord {
+    /// The epochs averaged so far.
+    pub epochs: Vec<usize>,
+    /// Their mean on the validation set; `None` without validation.
+    pub val: Option<Metrics>,
+    /// As [`EpochRecord::val_recall_at_precision`], of the mean.
+    pub val_recall_at_precision: Option<OperatingPoint>,
 }
 
 /// The result of [`train`].
@@ -264,6 +306,8 @@ pub struct TrainOutcome {
     pub history: Vec<EpochRecord>,
     /// The epoch saved as `best.safetensors`.
     pub best_epoch: Option<usize>,
+    /// The averaged weights, with [`TrainConfig::swa_epochs`].
+    pub swa: Option<SwaRecord>,
     /// The epoch a resumed run started after (`None` for a fresh run).
     pub resumed_after: Option<usize>,
     /// Training / validation segments.
@@ -285,6 +329,8 @@ struct RunState {
     best_epoch: Option<usize>,
     best_score: Option<(f64, f64)>,
     history: Vec<EpochRecord>,
+    #[serde(default)]
+    swa: Option<SwaRecord>,
 }
 
 #[derive(Serialize)]
@@ -298,6 +344,7 @@ struct MetricsFile<'a> {
     data: &'a DataReport,
     best_epoch: Option<usize>,
     epochs: &'a [EpochRecord],
+    swa: Option<&'a SwaRecord>,
 }
 
 /// Trains `net` (whose variables are `vs`, already on their device) on `data`, writing into
@@ -355,7 +402,10 @@ pub fn train(
         best_epoch: None,
         best_score: None,
         history: Vec::new(),
+        swa: None,
     };
+    // The running mean of the weights of the epochs averaged so far, by variable name.
+    let mut swa_mean: Option<HashMap<String, Tensor>> = None;
     let mut resumed_after = None;
     if resume && state_path.exists() {
         let text =
@@ -374,8 +424,9 @@ pub fn train(
             ));
         }
         let mut same = old.config.clone();
-        if config.lr_schedule == LrSchedule::Constant {
-            // More epochs extend a constant-rate run; a schedule is fixed by its length.
+        if config.lr_schedule == LrSchedule::Constant && config.swa_epochs == 0 {
+            // More epochs extend a constant-rate run; a schedule, or the window of epochs
+            // averaged, is fixed by its length.
             same.epochs = config.epochs;
         }
         if &same != config {
@@ -385,6 +436,9 @@ pub fn train(
             )));
         }
         load_vars(vs, &ckpt_weights(&ckpt_dir, old.epochs_done))?;
+        if old.swa.is_some() {
+            swa_mean = Some(read_tensors(&ckpt_swa(&ckpt_dir, old.epochs_done))?);
+        }
         opt.load(&ckpt_adam(&ckpt_dir, old.epochs_done), old.adam_step)?;
         resumed_after = Some(old.epochs_done);
         state = RunState {
@@ -399,6 +453,7 @@ pub fn train(
         }
     }
 
+    let val_y: Vec<u8> = val_idx.iter().map(|&i| data.labels[i]).collect();
     let weights = config
         .class_weights
         .map(|w| Tensor::from_slice(&w).to_device(device));
@@ -413,7 +468,13 @@ pub fn train(
             let idx = &order[b * config.batch_size..(b + 1) * config.batch_size];
             let (x1, x2, y) = batch(data, idx, device);
             let logits = net.forward_t(&x1, &x2, true);
-            let loss = loss_of(&logits, &y, config.loss, weights.as_ref());
+            let loss = loss_of(
+                &logits,
+                &y,
+                config.loss,
+                weights.as_ref(),
+                config.label_smoothing,
+            );
             opt.zero_grad();
             loss.backward();
             opt.step();
@@ -442,9 +503,12 @@ pub fn train(
             None
         } else {
             let (s, l) = predict(net, data, &val_idx, device, config.batch_size, config.loss)?;
-            let y: Vec<u8> = val_idx.iter().map(|&i| data.labels[i]).collect();
-            Some(Metrics::from_scores(&s, &y, Some(l)))
+            Some((Metrics::from_scores(&s, &val_y, Some(l)), s))
         };
+        let val_point = val_m
+            .as_ref()
+            .and_then(|(_, s)| recall_at_precision(s, &val_y, VAL_MIN_PRECISION));
+        let val_m = val_m.map(|(m, _)| m);
         let record = EpochRecord {
             epoch: epoch + 1,
             train: train_m,
@@ -452,6 +516,7 @@ pub fn train(
             seconds: started.elapsed().as_secs_f64(),
             train_segments_per_s: labels.len() as f64 / train_seconds.max(1e-9),
             lr: opt.lr,
+            val_recall_at_precision: val_point,
         };
         // Best: highest validation F1, then lowest validation loss; without validation, last.
         let score = val_m.map(|m| (m.f1, -m.loss.unwrap_or(f64::INFINITY)));
@@ -472,6 +537,28 @@ pub fn train(
         let adam = AtomicFile::create(&adam_path).map_err(|e| TrainError::io(&adam_path, e))?;
         opt.save(adam.temp_path())?;
         adam.commit().map_err(|e| TrainError::io(&adam_path, e))?;
+        if config.swa_epochs > 0 && epoch + config.swa_epochs >= config.epochs {
+            let mut rec = state.swa.take().unwrap_or(SwaRecord {
+                epochs: Vec::new(),
+                val: None,
+                val_recall_at_precision: None,
+            });
+            let mean = average(swa_mean.take(), vs, rec.epochs.len());
+            rec.epochs.push(epoch + 1);
+            // The mean goes through the network's own variables (saved, then restored), so
+            // any network's weights average, and are saved and validated, alike.
+            let own = swap_in(vs, &mean);
+            if !val_idx.is_empty() {
+                let (s, l) = predict(net, data, &val_idx, device, config.batch_size, config.loss)?;
+                rec.val = Some(Metrics::from_scores(&s, &val_y, Some(l)));
+                rec.val_recall_at_precision = recall_at_precision(&s, &val_y, VAL_MIN_PRECISION);
+            }
+            save_weights(vs, &ckpt_swa(&ckpt_dir, epoch + 1), &record)?;
+            save_weights(vs, &out.join("swa.safetensors"), &record)?;
+            swap_in(vs, &own);
+            swa_mean = Some(mean);
+            state.swa = Some(rec);
+        }
         if is_best {
             state.best_epoch = Some(epoch + 1);
             state.best_score = score;
@@ -487,6 +574,7 @@ pub fn train(
             // Best effort: a leftover file only costs disk space.
             let _ = std::fs::remove_file(ckpt_weights(&ckpt_dir, epoch));
             let _ = std::fs::remove_file(ckpt_adam(&ckpt_dir, epoch));
+            let _ = std::fs::remove_file(ckpt_swa(&ckpt_dir, epoch));
         }
         save_weights(vs, &out.join("last.safetensors"), &record)?;
         write_metrics(
@@ -507,11 +595,69 @@ pub fn train(
     Ok(TrainOutcome {
         history: state.history,
         best_epoch: state.best_epoch,
+        swa: state.swa,
         resumed_after,
         n_train: train_idx.len(),
         n_val: val_idx.len(),
         out: out.to_owned(),
     })
+}
+
+/// The precision of [`EpochRecord::val_recall_at_precision`].
+const VAL_MIN_PRECISION: f64 = crate::evaluate::MIN_PRECISION;
+
+/// `(mean * n + vs) / (n + 1)`, variable by variable: the running mean of `n` epochs' weights
+/// takes one more (the weights of `vs` themselves when there is no mean yet).
+fn average(
+    mean: Option<HashMap<String, Tensor>>,
+    vs: &VarStore,
+    n: usize,
+) -> HashMap<String, Tensor> {
+    let n = n as f64;
+    tch::no_grad(|| {
+        vs.variables()
+            .into_iter()
+            .map(|(name, w)| {
+                let w = w.detach();
+                let m = match mean.as_ref().and_then(|m| m.get(&name)) {
+                    Some(m) => (m.to_device(w.device()) * n + &w) / (n + 1.0),
+                    None => w.copy(),
+                };
+                (name, m)
+            })
+            .collect()
+    })
+}
+
+/// Copies `values` into the variables of `vs` by name and returns the values they had.
+fn swap_in(vs: &VarStore, values: &HashMap<String, Tensor>) -> HashMap<String, Tensor> {
+    tch::no_grad(|| {
+        vs.variables()
+            .into_iter()
+            .map(|(name, mut var)| {
+                let old = var.detach().copy();
+                if let Some(v) = values.get(&name) {
+                    var.copy_(v);
+                }
+                (name, old)
+            })
+            .collect()
+    })
+}
+
+/// The tensors of a safetensors file by name.
+fn read_tensors(path: &Path) -> Result<HashMap<String, Tensor>> {
+    Ok(Tensor::read_safetensors(path)
+        .map_err(|e| TrainError::Checkpoint {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        })?
+        .into_iter()
+        .collect())
+}
+
+fn ckpt_swa(dir: &Path, epoch: usize) -> PathBuf {
+    dir.join(format!("epoch-{epoch:04}.swa.safetensors"))
 }
 
 fn ckpt_weights(dir: &Path, epoch: usize) -> PathBuf {
@@ -555,10 +701,7 @@ pub(crate) fn copy_from_safetensors<'a>(
         path: path.to_owned(),
         reason,
     };
-    let tensors: std::collections::HashMap<String, Tensor> = Tensor::read_safetensors(path)
-        .map_err(|e| bad(e.to_string()))?
-        .into_iter()
-        .collect();
+    let tensors = read_tensors(path)?;
     tch::no_grad(|| -> Result<()> {
         for (key, target) in targets {
             let t = tensors
@@ -577,12 +720,18 @@ pub(crate) fn copy_from_safetensors<'a>(
     })
 }
 
-fn loss_of(logits: &Tensor, y: &Tensor, loss: Loss, weights: Option<&Tensor>) -> Tensor {
+fn loss_of(
+    logits: &Tensor,
+    y: &Tensor,
+    loss: Loss,
+    weights: Option<&Tensor>,
+    label_smoothing: f64,
+) -> Tensor {
     let input = match loss {
         Loss::Logits => logits.shallow_clone(),
         Loss::Reference => logits.softmax(-1, Kind::Float),
     };
-    input.cross_entropy_loss::<&Tensor>(y, weights, tch::Reduction::Mean, -100, 0.0)
+    input.cross_entropy_loss::<&Tensor>(y, weights, tch::Reduction::Mean, -100, label_smoothing)
 }
 
 fn p_eb(logits: &Tensor) -> Result<Vec<f32>> {
@@ -631,7 +780,7 @@ pub fn predict(
     for chunk in idx.chunks(batch_size.max(1)) {
         let (x1, x2, y) = batch(data, chunk, device);
         let logits = tch::no_grad(|| net.forward_t(&x1, &x2, false));
-        loss_sum += loss_of(&logits, &y, loss, None).double_value(&[]) * chunk.len() as f64;
+        loss_sum += loss_of(&logits, &y, loss, None, 0.0).double_value(&[]) * chunk.len() as f64;
         scores.extend(p_eb(&logits)?);
     }
     Ok((scores, loss_sum / idx.len().max(1) as f64))
@@ -698,6 +847,7 @@ fn write_metrics(
         data: &data.report,
         best_epoch: state.best_epoch,
         epochs: &state.history,
+        swa: state.swa.as_ref(),
     };
     write_atomic(
         &out.join("metrics.json"),
@@ -738,4 +888,28 @@ pub fn metrics_csv_row(epoch: usize, set: &str, m: &Metrics) -> String {
         c.tn,
         c.fn_
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_smoothing_is_cross_entropy_against_softened_targets() {
+        let logits = Tensor::from_slice(&[2.0f32, -1.0, 0.5, 0.3]).view([2, 2]);
+        let y = Tensor::from_slice(&[0i64, 1]);
+        let log_softmax = |a: f64, b: f64| {
+            let z = a.max(b) + ((a - a.max(b)).exp() + (b - a.max(b)).exp()).ln();
+            (a - z, b - z)
+        };
+        let (a0, a1) = log_softmax(2.0, -1.0);
+        let (b0, b1) = log_softmax(0.5, 0.3);
+        // eps 0.2 over two classes: 0.9 on the label, 0.1 on the other.
+        let want = -(0.9 * a0 + 0.1 * a1 + 0.1 * b0 + 0.9 * b1) / 2.0;
+        let got = loss_of(&logits, &y, Loss::Logits, None, 0.2).double_value(&[]);
+        assert!((got - want).abs() < 1e-6, "{got} against {want}");
+        let plain = -(a0 + b1) / 2.0;
+        let got = loss_of(&logits, &y, Loss::Logits, None, 0.0).double_value(&[]);
+        assert!((got - plain).abs() < 1e-6, "{got} against {plain}");
+    }
 }

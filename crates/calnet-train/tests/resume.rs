@@ -368,3 +368,151 @@ fn weights_record_the_feature_config_and_resume_checks_it() {
         .to_string();
     assert!(e.contains("other options"), "{e}");
 }
+
+#[test]
+fn swa_is_the_mean_of_the_last_epochs_and_survives_a_kill() {
+    let _turn = TORCH_RNG.lock().unwrap_or_else(|e| e.into_inner());
+    tch::set_num_threads(1);
+    let data = synthetic(30, 64, 16, 5);
+    let dir = tempfile::tempdir().unwrap();
+    let run = |epochs: usize, swa: usize, out: &str, kill_at: Option<usize>, resume: bool| {
+        let vs = nn::VarStore::new(Device::Cpu);
+        let net = Tiny::new(&vs, 64, 16);
+        let cfg = TrainConfig {
+            epochs,
+            swa_epochs: swa,
+            ..config()
+        };
+        catch_unwind(AssertUnwindSafe(|| {
+            train(
+                &net,
+                &vs,
+                &data,
+                &cfg,
+                &dir.path().join(out),
+                resume,
+                &|p| {
+                    if let Progress::Batch {
+                        epoch, batch: 2, ..
+                    } = p
+                    {
+                        if Some(epoch) == kill_at {
+                            panic!("killed");
+                        }
+                    }
+                },
+            )
+            .unwrap()
+        }))
+    };
+    // A constant rate: the first epochs of a longer run are those of a shorter one.
+    run(2, 0, "two", None, false).unwrap();
+    let four = run(4, 3, "four", None, false).unwrap();
+    let three = run(3, 0, "three", None, false).unwrap();
+    assert_eq!(three.swa, None);
+    let swa = four.swa.expect("an SWA record");
+    assert_eq!(swa.epochs, [2, 3, 4]);
+    assert!(swa.val.is_some());
+    let mean = weights(&dir.path().join("four/swa.safetensors"));
+    let parts = [
+        "two/last.safetensors",
+        "three/last.safetensors",
+        "four/last.safetensors",
+    ]
+    .map(|p| weights(&dir.path().join(p)));
+    let mut far = 0.0f64;
+    for (i, (name, m)) in mean.iter().enumerate() {
+        assert_eq!(name, &parts[0][i].0);
+        let want = (&parts[0][i].1 + &parts[1][i].1 + &parts[2][i].1) / 3.0;
+        far = far.max((m - want).abs().max().double_value(&[]));
+    }
+    assert!(far < 1e-6, "the mean is {far} away from the epochs' mean");
+    // The last epoch's own weights are not the mean: the network was restored after averaging.
+    let own = (&parts[2][0].1 - &mean[0].1).abs().max().double_value(&[]);
+    assert!(own > 1e-6, "last.safetensors holds the mean");
+
+    // Killed in epoch 4, after two epochs were averaged, then resumed: the same mean.
+    assert!(run(4, 3, "part", Some(4), false).is_err());
+    let resumed = run(4, 3, "part", None, true).unwrap();
+    assert_eq!(resumed.resumed_after, Some(3));
+    let again = weights(&dir.path().join("part/swa.safetensors"));
+    for ((na, a), (nb, b)) in mean.iter().zip(&again) {
+        assert_eq!(na, nb);
+        assert!(a.equal(b), "{na} differs after resume");
+    }
+    // A window longer than the run is refused.
+    let vs = nn::VarStore::new(Device::Cpu);
+    let net = Tiny::new(&vs, 64, 16);
+    let bad = TrainConfig {
+        epochs: 2,
+        swa_epochs: 3,
+        ..config()
+    };
+    let e = train(
+        &net,
+        &vs,
+        &data,
+        &bad,
+        &dir.path().join("bad"),
+        false,
+        &|_| {},
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("last 3 epochs of a 2-epoch run"), "{e}");
+}
+
+#[test]
+fn label_smoothing_changes_the_training_loss_only() {
+    let _turn = TORCH_RNG.lock().unwrap_or_else(|e| e.into_inner());
+    tch::set_num_threads(1);
+    let data = synthetic(20, 32, 8, 6);
+    let dir = tempfile::tempdir().unwrap();
+    // lr so small that the weights stay put: both runs see the same logits.
+    let run = |eps: f64, out: &str| {
+        let vs = nn::VarStore::new(Device::Cpu);
+        let net = Tiny::new(&vs, 32, 8);
+        let cfg = TrainConfig {
+            epochs: 1,
+            lr: 1e-12,
+            label_smoothing: eps,
+            ..config()
+        };
+        train(
+            &net,
+            &vs,
+            &data,
+            &cfg,
+            &dir.path().join(out),
+            false,
+            &|_| {},
+        )
+        .unwrap()
+    };
+    let plain = run(0.0, "plain");
+    let smooth = run(0.2, "smooth");
+    let (p, s) = (&plain.history[0], &smooth.history[0]);
+    // Validation is unsmoothed: the same loss.
+    assert_eq!(p.val.unwrap().loss, s.val.unwrap().loss);
+    // Training: the smoothed targets give another loss (its formula: train.rs's unit test).
+    let (lp, ls) = (p.train.loss.unwrap(), s.train.loss.unwrap());
+    assert!((lp - ls).abs() > 1e-4, "plain {lp}, smoothed {ls}");
+    let vs = nn::VarStore::new(Device::Cpu);
+    let net = Tiny::new(&vs, 32, 8);
+    let bad = TrainConfig {
+        label_smoothing: 1.0,
+        ..config()
+    };
+    let e = train(
+        &net,
+        &vs,
+        &data,
+        &bad,
+        &dir.path().join("bad"),
+        false,
+        &|_| {},
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("label smoothing"), "{e}");
+}

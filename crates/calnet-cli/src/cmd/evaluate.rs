@@ -12,7 +12,11 @@ use super::train::{load_data, DataArgs};
 /// Arguments of `calnet evaluate`.
 #[derive(clap::Args)]
 #[command(after_help = "\
-A file counts as an EB when any of its segments has p_eb > 0.5.
+A file counts as an EB when any of its segments has p_eb > --threshold (0.5: the network's argmax).
+Whatever the threshold, the segments' operating points are reported too: the highest recall at
+precision >= 0.98 and the highest precision at recall >= 0.99, each with the threshold that gives
+it (tuned on this very set, so optimistic: choose a threshold on a validation set, then give it
+here to measure it on a test set).
 When the labels table has a `class` column, the files called EB are also counted per class
 (recall for classes labelled 1, false-positive rate for classes labelled 0).
 With --out: evaluation.json, segments.csv (calnet classify's columns file,tic,...,p_eb,is_eb, then label; segments numbered as `calnet classify` numbers them), files.csv (file,tic,label,segments,max_p_eb,predicted,class), confusion.png (segments) and confusion-files.png.
@@ -31,6 +35,9 @@ pub struct Args {
     /// Where to run: auto, cpu, cuda or cuda:N.
     #[arg(long, value_name = "D", default_value = "auto")]
     pub device: DeviceSpec,
+    /// A segment is called EB when p_eb > threshold.
+    #[arg(long, value_name = "P", default_value_t = 0.5, value_parser = super::parse::probability)]
+    pub threshold: f32,
     /// Segments per forward pass.
     #[arg(long, value_name = "B", default_value_t = 128, value_parser = super::parse::batch)]
     pub batch: usize,
@@ -69,9 +76,30 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     calnet_model::load_into(&vs, &args.weights, &STATE_DICT_KEYS)?;
     let features = args.features.for_weights(&args.weights)?;
     let data = load_data(&args.inputs, args.cache.as_deref(), &features)?;
-    let ev = ct::evaluate(&net, &data, device, args.batch)?;
+    let ev = ct::evaluate(&net, &data, device, args.batch, args.threshold)?;
+    say!("threshold {}", args.threshold);
     say!("{}", line("segments", &ev.segment));
     say!("{}", line("files", &ev.file));
+    let point = |what: &str, p: Option<ct::OperatingPoint>| match p {
+        Some(p) => say!(
+            "segments: {what}: precision {:.4} recall {:.4} (p_eb > {:.4})",
+            p.precision,
+            p.recall,
+            p.threshold
+        ),
+        None => say!("segments: {what}: none"),
+    };
+    point(
+        &format!(
+            "best recall at precision >= {}",
+            ct::evaluate::MIN_PRECISION
+        ),
+        ev.recall_at_precision,
+    );
+    point(
+        &format!("best precision at recall >= {}", ct::evaluate::MIN_RECALL),
+        ev.precision_at_recall,
+    );
     if !ev.per_class.is_empty() {
         say!("files called EB per class:");
     }

@@ -49,7 +49,9 @@ Inputs, one of:
   --features DIR --labels FILE       reference-layout DIR/lc.csv and DIR/gls.csv
 
 Writes into --out: metrics.json, metrics.csv, curves.png, confusion.png (best epoch, validation),
-split.csv, best.safetensors, last.safetensors, checkpoint/ (for --resume).
+split.csv, best.safetensors, last.safetensors, with --swa K swa.safetensors (the mean of the
+last K epochs' weights), checkpoint/ (for --resume). metrics.json gives each epoch's validation
+recall at precision >= 0.98 with its threshold: a threshold to give `calnet evaluate`.
 
 Exit status: 0 success; 1 trained, but some inputs could not be read or gave no segment;
 2 usage error or nothing to train on.")]
@@ -91,6 +93,13 @@ pub struct Args {
     /// Loss weights of the classes `OTHER,EB` (default equal).
     #[arg(long, value_name = "W0,W1", value_parser = parse_pair::<f32>)]
     pub class_weights: Option<(f32, f32)>,
+    /// Label smoothing of the training loss, in [0, 1) (0.1: targets 0.95/0.05).
+    #[arg(long, value_name = "EPS", default_value_t = 0.0)]
+    pub label_smoothing: f64,
+    /// Average the weights of the last K epochs into OUT/swa.safetensors (stochastic weight
+    /// averaging; 0: none).
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    pub swa: usize,
     /// Start from these weights (safetensors or .pth, e.g. the published ones) instead of a
     /// seeded initialisation: fine-tuning.
     #[arg(long, value_name = "FILE")]
@@ -234,6 +243,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         val_fraction: args.val_fraction,
         folds: args.fold,
         class_weights: args.class_weights.map(|(a, b)| [a, b]),
+        label_smoothing: args.label_smoothing,
+        swa_epochs: args.swa,
         init: args.init.clone(),
         features,
     };
@@ -320,6 +331,25 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             m.f1,
             m.roc_auc.map_or("-".into(), |a| format!("{a:.4}"))
         );
+    }
+    if let Some(swa) = &outcome.swa {
+        let first = swa.epochs.first().copied().unwrap_or(0);
+        let last = swa.epochs.last().copied().unwrap_or(0);
+        match &swa.val {
+            Some(m) => say!(
+                "mean of epochs {first}-{last} (validation): accuracy {:.4} precision {:.4} recall {:.4} F1 {:.4} ROC-AUC {}; {}",
+                m.accuracy,
+                m.precision,
+                m.recall,
+                m.f1,
+                m.roc_auc.map_or("-".into(), |a| format!("{a:.4}")),
+                args.out.join("swa.safetensors").display()
+            ),
+            None => say!(
+                "mean of epochs {first}-{last}: {}",
+                args.out.join("swa.safetensors").display()
+            ),
+        }
     }
     say!(
         "{} training / {} validation segments; weights: {}",
