@@ -155,6 +155,10 @@ enum Workflow {
         /// `calnet train --device`
         #[arg(long, env = "DEVICE", default_value = "cpu")]
         device: String,
+        /// Copy summary.md, run/metrics.json and the candidates' weights in pieces of at most
+        /// 15 MiB (with SHA256SUMS) into this folder: what a GPU machine can hand back
+        #[arg(long)]
+        export: Option<PathBuf>,
     },
     /// CUDA training check: a small simulated set trained on the GPU, then one epoch on the CPU
     /// of the same machine for a throughput ratio
@@ -268,11 +272,14 @@ fn run(cli: Cli) -> Result<()> {
             swa,
             threads,
             device,
+            export,
         } => {
             let init = init.unwrap_or_else(|| root.join("fixtures/weights/calnet-sim.safetensors"));
             let init = init
                 .canonicalize()
                 .with_context(|| format!("{}: the starting weights", init.display()))?;
+            // Named from where the command was given, before changing into the work folder.
+            let export = export.map(|e| std::path::absolute(&e)).transpose()?;
             enter(&workdir)?;
             let a = refine::Refine {
                 round,
@@ -289,6 +296,7 @@ fn run(cli: Cli) -> Result<()> {
                 swa,
                 threads,
                 device,
+                export,
             };
             refine::refine(&calnet, &root, &a)
         }

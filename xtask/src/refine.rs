@@ -46,7 +46,13 @@ pub struct Refine {
     pub swa: u64,
     pub threads: usize,
     pub device: String,
+    /// Where to copy `summary.md`, the run's metrics and each candidate's weights in pieces
+    /// (a GPU machine hands back files of at most 16 MiB).
+    pub export: Option<std::path::PathBuf>,
 }
+
+/// The largest piece [`export`] writes: under the GPU machines' 16 MiB per returned file.
+const PIECE_BYTES: usize = 15 << 20;
 
 /// The candidates evaluated: a name and the weights file.
 fn candidates(init: &str) -> [(&'static str, String); 4] {
@@ -218,7 +224,44 @@ pub fn refine(calnet: &Calnet, root: &Path, a: &Refine) -> Result<()> {
         Ok(std::io::Write::write_all(w, table.as_bytes())?)
     })?;
     println!("{table}");
+    if let Some(dir) = &a.export {
+        export(Path::new("."), dir, &candidates(&a.init)[1..])?;
+    }
     Ok(())
+}
+
+/// Copies `summary.md` and `run/metrics.json` of the work folder `work` into `dir`, and each
+/// candidate's weights as pieces `NAME.safetensors.partNN` of at most [`PIECE_BYTES`], with
+/// `SHA256SUMS` of the whole files: `cat NAME.safetensors.part* > NAME.safetensors &&
+/// sha256sum -c SHA256SUMS` joins and checks them.
+fn export(work: &Path, dir: &Path, weights: &[(&str, String)]) -> Result<()> {
+    use sha2::{Digest, Sha256};
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    for f in ["summary.md", "run/metrics.json"] {
+        let to = dir.join(Path::new(f).file_name().unwrap_or_default());
+        std::fs::copy(work.join(f), &to)
+            .with_context(|| format!("copying {f} to {}", to.display()))?;
+    }
+    let mut sums = String::new();
+    for (name, path) in weights {
+        let bytes = match std::fs::read(work.join(path)) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e).with_context(|| path.clone()),
+        };
+        for (i, piece) in bytes.chunks(PIECE_BYTES).enumerate() {
+            let to = dir.join(format!("{name}.safetensors.part{i:02}"));
+            std::fs::write(&to, piece).with_context(|| format!("{}", to.display()))?;
+        }
+        let digest: String = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        sums.push_str(&format!("{digest}  {name}.safetensors\n"));
+    }
+    write_whole(&dir.join("SHA256SUMS"), |w| {
+        Ok(std::io::Write::write_all(w, sums.as_bytes())?)
+    })
 }
 
 fn read_json(path: &Path) -> Result<Value> {
@@ -290,6 +333,41 @@ fn summary_row(name: &str, weights: &str, tuned: Option<f64>) -> Result<String> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exported_pieces_join_to_the_weights() {
+        let d = tempfile::tempdir().unwrap();
+        let w = d.path();
+        std::fs::create_dir(w.join("run")).unwrap();
+        std::fs::write(w.join("summary.md"), "| table |\n").unwrap();
+        std::fs::write(w.join("run/metrics.json"), "{}").unwrap();
+        // Two pieces and a bit, in a byte pattern no piece boundary hides.
+        let big: Vec<u8> = (0..2 * PIECE_BYTES + 7)
+            .map(|i| (i * 7 % 251) as u8)
+            .collect();
+        std::fs::write(w.join("run/swa.safetensors"), &big).unwrap();
+        // A candidate without a file (no SWA run, say) is left out.
+        let weights = [
+            ("swa", "run/swa.safetensors".to_owned()),
+            ("best", "run/best.safetensors".to_owned()),
+        ];
+        let out = w.join("out");
+        export(w, &out, &weights).unwrap();
+        let mut joined = Vec::new();
+        for i in 0..3 {
+            let piece = std::fs::read(out.join(format!("swa.safetensors.part{i:02}"))).unwrap();
+            assert!(piece.len() <= PIECE_BYTES);
+            joined.extend(piece);
+        }
+        assert!(!out.join("swa.safetensors.part03").exists());
+        assert_eq!(joined, big);
+        let sums = std::fs::read_to_string(out.join("SHA256SUMS")).unwrap();
+        assert!(
+            sums.ends_with("  swa.safetensors\n") && sums.lines().count() == 1,
+            "{sums}"
+        );
+        assert!(out.join("summary.md").is_file() && out.join("metrics.json").is_file());
+    }
 
     #[test]
     fn tuned_thresholds_come_from_the_candidates_own_records() {
