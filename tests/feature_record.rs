@@ -1,7 +1,7 @@
 //! `calnet::pipeline::classify` applies the feature config its weights record: robust-mode
 //! weights classify robust-mode inputs without being told, a contradicting choice is refused
-//! naming both values, and weights without a record (the simulation-trained fixture, written
-//! before records existed) mean the reference config.
+//! naming both values, and weights without a record (the published `.pth`, or safetensors
+//! written before records existed) mean the reference config.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,7 +17,8 @@ fn fixture(rel: &str) -> PathBuf {
 }
 
 const CM_DRA: &str = "lc/tess2020106103520-s0024-0000000199574208-0180-s_lc.fits";
-const OLD_WEIGHTS: &str = "weights/calnet-sim.safetensors";
+/// The demo weights, whose tensors the tests write again with other records.
+const DEMO_WEIGHTS: &str = "weights/calnet-sim.safetensors";
 
 fn robust() -> FeatureConfig {
     FeatureConfig {
@@ -28,7 +29,7 @@ fn robust() -> FeatureConfig {
 
 /// The fixture's tensors again, with `record` in the metadata.
 fn weights_with(record: &BTreeMap<String, String>, path: &Path) {
-    let (_, tensors) = calnet_model::read_calnet(&fixture(OLD_WEIGHTS)).unwrap();
+    let (_, tensors) = calnet_model::read_calnet(&fixture(DEMO_WEIGHTS)).unwrap();
     calnet_model::write_safetensors_with_metadata(&tensors, record, path).unwrap();
 }
 
@@ -121,10 +122,11 @@ fn a_choice_that_contradicts_the_record_is_refused() {
 
 #[test]
 fn weights_without_a_record_mean_the_reference_config() {
-    let old = fixture(OLD_WEIGHTS);
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.safetensors");
+    weights_with(&BTreeMap::new(), &old);
     let metadata = calnet_model::read_metadata(&old).unwrap();
     assert_eq!(FeatureConfig::from_record(&metadata).unwrap(), None);
-    let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     pipeline::classify(&[fixture(CM_DRA)], &options(&old, &out), &mut |_| {}).unwrap();
     assert_eq!(classified(&out), direct(&old, FeatureConfig::reference()));

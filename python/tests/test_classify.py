@@ -87,7 +87,10 @@ def test_classify_applies_the_feature_config_the_weights_record(tmp_path):
     save_file(load_file(str(WEIGHTS)), str(robust), metadata={"features.mode": "robust"})
     classifier = calnet.Classifier(robust)
     assert classifier.feature_record == {"features.mode": "robust"}
-    assert calnet.Classifier(WEIGHTS).feature_record == {}
+    # Weights without a record (the published .pth, older safetensors) have an empty one.
+    bare = tmp_path / "bare.safetensors"
+    save_file(load_file(str(WEIGHTS)), str(bare))
+    assert calnet.Classifier(bare).feature_record == {}
 
     segments = calnet.features(CM_DRA, mode="robust")
     want = classifier.predict(

@@ -16,7 +16,8 @@ fn fixture(rel: &str) -> PathBuf {
         .join(rel)
 }
 
-const OLD_WEIGHTS: &str = "weights/calnet-sim.safetensors";
+/// The demo weights, whose tensors the tests write again with other records.
+const DEMO_WEIGHTS: &str = "weights/calnet-sim.safetensors";
 /// WASP-100, TESS-SPOC, sector 1: real 30-minute data.
 const TESS_SPOC_30MIN: &str = "lc/hlsp_tess-spoc_tess_phot_0000000038846515-s0001_tess_v1_lc.fits";
 
@@ -24,10 +25,18 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-/// The fixture's tensors with `config`'s record.
+/// The demo weights' tensors with `config`'s record.
 fn weights_with(config: &FeatureConfig, path: &Path) {
-    let (_, tensors) = calnet_model::read_calnet(&fixture(OLD_WEIGHTS)).unwrap();
+    let (_, tensors) = calnet_model::read_calnet(&fixture(DEMO_WEIGHTS)).unwrap();
     calnet_model::write_safetensors_with_metadata(&tensors, &config.to_record(), path).unwrap();
+}
+
+/// The demo weights' tensors without a record (as the published `.pth` and safetensors written
+/// before records existed).
+fn weights_without_record(path: &Path) -> PathBuf {
+    let (_, tensors) = calnet_model::read_calnet(&fixture(DEMO_WEIGHTS)).unwrap();
+    calnet_model::write_safetensors_with_metadata(&tensors, &Default::default(), path).unwrap();
+    path.to_path_buf()
 }
 
 fn classify(file: &Path, weights: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
@@ -93,7 +102,8 @@ fn ffi_weights_classify_a_real_30_minute_file_that_the_reference_config_skips() 
     // Weights without a record: the reference config, whose 2,000 points a 30-minute orbit
     // (about 500 cadences here) never has; one warning for the file.
     let out = dir.path().join("reference");
-    let o = classify(&file, &fixture(OLD_WEIGHTS), &out, &[]);
+    let old = weights_without_record(&dir.path().join("old.safetensors"));
+    let o = classify(&file, &old, &out, &[]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert_eq!(segment_rows(&out), 0);
     let err = text(&o.stderr);
@@ -115,7 +125,7 @@ fn ffi_weights_classify_a_real_30_minute_file_that_the_reference_config_skips() 
     let flagged = dir.path().join("flagged");
     let o = classify(
         &file,
-        &fixture(OLD_WEIGHTS),
+        &old,
         &flagged,
         &[
             "--segments",

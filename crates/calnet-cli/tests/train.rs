@@ -132,7 +132,7 @@ fn simulate_train_evaluate() {
     // At threshold 0 every file with a segment is called EB.
     let low = s("eval-low");
     let o = calnet(
-        evaluate[..8]
+        evaluate[..7]
             .iter()
             .chain(&["--out", &low, "--threshold", "0"])
             .chain(&CPU_ONE_THREAD),
