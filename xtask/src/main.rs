@@ -155,10 +155,13 @@ enum Workflow {
         /// `calnet train --device`
         #[arg(long, env = "DEVICE", default_value = "cpu")]
         device: String,
-        /// Copy summary.md, run/metrics.json and the candidates' weights in pieces of at most
-        /// 15 MiB (with SHA256SUMS) into this folder: what a GPU machine can hand back
+        /// Copy summary.md, run/metrics.json and one candidate's weights in pieces of at most
+        /// 15 MiB (with SHA256SUMS) into this folder: six files, what a GPU machine can hand back
         #[arg(long)]
         export: Option<PathBuf>,
+        /// The candidate --export copies: best, last or swa
+        #[arg(long, default_value = "best", value_parser = ["best", "last", "swa"])]
+        export_weights: String,
     },
     /// CUDA training check: a small simulated set trained on the GPU, then one epoch on the CPU
     /// of the same machine for a throughput ratio
@@ -273,6 +276,7 @@ fn run(cli: Cli) -> Result<()> {
             threads,
             device,
             export,
+            export_weights,
         } => {
             let init = init.unwrap_or_else(|| root.join("fixtures/weights/calnet-sim.safetensors"));
             let init = init
@@ -297,6 +301,7 @@ fn run(cli: Cli) -> Result<()> {
                 threads,
                 device,
                 export,
+                export_weights,
             };
             refine::refine(&calnet, &root, &a)
         }

@@ -46,9 +46,11 @@ pub struct Refine {
     pub swa: u64,
     pub threads: usize,
     pub device: String,
-    /// Where to copy `summary.md`, the run's metrics and each candidate's weights in pieces
-    /// (a GPU machine hands back files of at most 16 MiB).
+    /// Where to copy `summary.md`, the run's metrics and the `export_weights` candidate's
+    /// weights in pieces (a GPU machine hands back at most 8 files of at most 16 MiB).
     pub export: Option<std::path::PathBuf>,
+    /// The candidate `export` copies: best, last or swa.
+    pub export_weights: String,
 }
 
 /// The largest piece [`export`] writes: under the GPU machines' 16 MiB per returned file.
@@ -225,7 +227,18 @@ pub fn refine(calnet: &Calnet, root: &Path, a: &Refine) -> Result<()> {
     })?;
     println!("{table}");
     if let Some(dir) = &a.export {
-        export(Path::new("."), dir, &candidates(&a.init)[1..])?;
+        let chosen: Vec<_> = candidates(&a.init)[1..]
+            .iter()
+            .filter(|(name, _)| *name == a.export_weights)
+            .cloned()
+            .collect();
+        if chosen.is_empty() {
+            bail!(
+                "--export-weights {}: expected best, last or swa",
+                a.export_weights
+            );
+        }
+        export(Path::new("."), dir, &chosen)?;
     }
     Ok(())
 }
