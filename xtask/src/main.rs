@@ -113,55 +113,8 @@ enum Workflow {
     Refine {
         /// Work folder (made if missing)
         workdir: PathBuf,
-        /// Round number (names the seeds; each round must get a new one)
-        #[arg(long)]
-        round: u64,
-        /// Weights to start from [default: the demo weights]
-        #[arg(long)]
-        init: Option<PathBuf>,
-        /// Reference-mix light curves at 120 s
-        #[arg(long, default_value_t = 3000)]
-        n120: usize,
-        /// Reference-mix light curves at 200 s
-        #[arg(long, default_value_t = 1000)]
-        n200: usize,
-        /// Hard-cases light curves at 120 s
-        #[arg(long, default_value_t = 1000)]
-        hard120: usize,
-        /// Hard-cases light curves at 200 s
-        #[arg(long, default_value_t = 500)]
-        hard200: usize,
-        /// Simulated non-binaries scored for hard-negative mining
-        #[arg(long, default_value_t = 2000)]
-        pool: usize,
-        /// Pool light curves above this p(EB) join the training set
-        #[arg(long, default_value_t = 0.1)]
-        mine_above: f64,
-        /// Training epochs
-        #[arg(long, default_value_t = 6)]
-        epochs: u64,
-        /// Learning rate (cosine-annealed)
-        #[arg(long, default_value_t = 3e-4)]
-        lr: f64,
-        /// Label smoothing
-        #[arg(long, default_value_t = 0.05)]
-        label_smoothing: f64,
-        /// Epochs averaged into run/swa.safetensors
-        #[arg(long, default_value_t = 3)]
-        swa: u64,
-        /// Threads of `calnet train`
-        #[arg(long, env = "THREADS", default_value_t = 2)]
-        threads: usize,
-        /// `calnet train --device`
-        #[arg(long, env = "DEVICE", default_value = "cpu")]
-        device: String,
-        /// Copy summary.md, run/metrics.json and one candidate's weights in pieces of at most
-        /// 15 MiB (with SHA256SUMS) into this folder: six files, what a GPU machine can hand back
-        #[arg(long)]
-        export: Option<PathBuf>,
-        /// The candidate --export copies: best, last or swa
-        #[arg(long, default_value = "best", value_parser = ["best", "last", "swa"])]
-        export_weights: String,
+        #[command(flatten)]
+        args: refine::Refine,
     },
     /// CUDA training check: a small simulated set trained on the GPU, then one epoch on the CPU
     /// of the same machine for a throughput ratio
@@ -259,51 +212,18 @@ fn run(cli: Cli) -> Result<()> {
             };
             vet_recovery::vet_recovery(&calnet, &root, &a)
         }
-        Workflow::Refine {
-            workdir,
-            round,
-            init,
-            n120,
-            n200,
-            hard120,
-            hard200,
-            pool,
-            mine_above,
-            epochs,
-            lr,
-            label_smoothing,
-            swa,
-            threads,
-            device,
-            export,
-            export_weights,
-        } => {
-            let init = init.unwrap_or_else(|| root.join("fixtures/weights/calnet-sim.safetensors"));
-            let init = init
-                .canonicalize()
-                .with_context(|| format!("{}: the starting weights", init.display()))?;
+        Workflow::Refine { workdir, mut args } => {
             // Named from where the command was given, before changing into the work folder.
-            let export = export.map(|e| std::path::absolute(&e)).transpose()?;
+            let init = args
+                .init
+                .unwrap_or_else(|| root.join("fixtures/weights/calnet-sim.safetensors"));
+            args.init = Some(
+                init.canonicalize()
+                    .with_context(|| format!("{}: the starting weights", init.display()))?,
+            );
+            args.export = args.export.map(|e| std::path::absolute(&e)).transpose()?;
             enter(&workdir)?;
-            let a = refine::Refine {
-                round,
-                init: init.to_string_lossy().into_owned(),
-                n120,
-                n200,
-                hard120,
-                hard200,
-                pool,
-                mine_above,
-                epochs,
-                lr,
-                label_smoothing,
-                swa,
-                threads,
-                device,
-                export,
-                export_weights,
-            };
-            refine::refine(&calnet, &root, &a)
+            refine::refine(&calnet, &root, &args)
         }
         Workflow::GpuCheck {
             workdir,

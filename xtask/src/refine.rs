@@ -9,7 +9,7 @@
 //! validation set (recall at precision >= 0.98), and the real fixtures; `summary.md` compares
 //! them. Which file, if any, replaces the shipped one is a decision made on that table.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
@@ -22,34 +22,59 @@ use crate::sets::{
 use crate::tables::{column_pairs, concat_files, filter_table, join_tables, write_whole, Columns};
 
 /// The options of a round.
+#[derive(clap::Args)]
 pub struct Refine {
-    /// Names the seeds: round `r` draws seeds `1000 + 20 r` to `1000 + 20 r + 6`, which no other
-    /// workflow uses, so every round trains on light curves no earlier round saw.
+    /// Round number: names the seeds (round R draws seeds 1000 + 20 R to 1000 + 20 R + 6, which
+    /// no other workflow uses), so each round must get a new one
+    #[arg(long)]
     pub round: u64,
-    /// Weights to start from (absolute path).
-    pub init: String,
-    /// Reference-mix light curves at 120 s and 200 s.
+    /// Weights to start from [default: the demo weights]
+    #[arg(long)]
+    pub init: Option<PathBuf>,
+    /// Reference-mix light curves at 120 s
+    #[arg(long, default_value_t = 3000)]
     pub n120: usize,
+    /// Reference-mix light curves at 200 s
+    #[arg(long, default_value_t = 1000)]
     pub n200: usize,
-    /// Hard-cases light curves at 120 s and 200 s.
+    /// Hard-cases light curves at 120 s
+    #[arg(long, default_value_t = 1000)]
     pub hard120: usize,
+    /// Hard-cases light curves at 200 s
+    #[arg(long, default_value_t = 500)]
     pub hard200: usize,
-    /// Simulated non-binaries scored for mining: half reference at 120 s, a quarter hard-cases
-    /// at 120 s and at 200 s.
+    /// Simulated non-binaries scored for hard-negative mining: half reference at 120 s, a
+    /// quarter hard-cases at 120 s and at 200 s
+    #[arg(long, default_value_t = 2000)]
     pub pool: usize,
-    /// A pool light curve whose highest segment p(EB) under the starting weights is above this
-    /// joins the training set.
+    /// Pool light curves whose highest segment p(EB) under the starting weights is above this
+    /// join the training set
+    #[arg(long, default_value_t = 0.1)]
     pub mine_above: f64,
+    /// Training epochs
+    #[arg(long, default_value_t = 6)]
     pub epochs: u64,
+    /// Learning rate (cosine-annealed)
+    #[arg(long, default_value_t = 3e-4)]
     pub lr: f64,
+    /// Label smoothing
+    #[arg(long, default_value_t = 0.05)]
     pub label_smoothing: f64,
+    /// Epochs averaged into run/swa.safetensors
+    #[arg(long, default_value_t = 3)]
     pub swa: u64,
+    /// Threads of `calnet train`
+    #[arg(long, env = "THREADS", default_value_t = 2)]
     pub threads: usize,
+    /// `calnet train --device`
+    #[arg(long, env = "DEVICE", default_value = "cpu")]
     pub device: String,
-    /// Where to copy `summary.md`, the run's metrics and the `export_weights` candidate's
-    /// weights in pieces (a GPU machine hands back at most 8 files of at most 16 MiB).
-    pub export: Option<std::path::PathBuf>,
-    /// The candidate `export` copies: best, last or swa.
+    /// Copy summary.md, run/metrics.json and one candidate's weights in pieces of at most
+    /// 15 MiB (with SHA256SUMS) into this folder: six files, what a GPU machine can hand back
+    #[arg(long)]
+    pub export: Option<PathBuf>,
+    /// The candidate --export copies: best, last or swa
+    #[arg(long, default_value = "best", value_parser = ["best", "last", "swa"])]
     pub export_weights: String,
 }
 
@@ -68,6 +93,12 @@ fn candidates(init: &str) -> [(&'static str, String); 4] {
 
 /// Runs a round in the current folder (its work folder).
 pub fn refine(calnet: &Calnet, root: &Path, a: &Refine) -> Result<()> {
+    let init = a
+        .init
+        .as_deref()
+        .context("no starting weights")?
+        .to_string_lossy()
+        .into_owned();
     let base = 1000 + 20 * a.round;
     let sim = |extra: &[&str]| Sets {
         calnet,
@@ -109,7 +140,7 @@ pub fn refine(calnet: &Calnet, root: &Path, a: &Refine) -> Result<()> {
             sets.simulate(dir, *n, *seed, *cadence)?;
             let out = format!("mine-{dir}");
             if !Path::new(&out).join("files.csv").is_file() {
-                evaluate_sets(calnet, &a.init, [*dir], "mine-", &[])?;
+                evaluate_sets(calnet, &init, [*dir], "mine-", &[])?;
             }
             let scores = column_pairs(&Path::new(&out).join("files.csv"), "file", "max_p_eb")?;
             let mut picked = Vec::new();
@@ -166,7 +197,7 @@ pub fn refine(calnet: &Calnet, root: &Path, a: &Refine) -> Result<()> {
         "--labels",
         "train-features/labels.csv",
         "--init",
-        &a.init,
+        &init,
         "--out",
         "run",
         "--epochs",
@@ -195,7 +226,7 @@ pub fn refine(calnet: &Calnet, root: &Path, a: &Refine) -> Result<()> {
     let metrics = read_json(Path::new("run/metrics.json"))?;
     let sets = TEST_SETS.map(|(set, ..)| set);
     let mut rows = Vec::new();
-    for (name, weights) in candidates(&a.init) {
+    for (name, weights) in candidates(&init) {
         if !Path::new(&weights).is_file() {
             continue;
         }
@@ -227,7 +258,7 @@ pub fn refine(calnet: &Calnet, root: &Path, a: &Refine) -> Result<()> {
     })?;
     println!("{table}");
     if let Some(dir) = &a.export {
-        let chosen: Vec<_> = candidates(&a.init)[1..]
+        let chosen: Vec<_> = candidates(&init)[1..]
             .iter()
             .filter(|(name, _)| *name == a.export_weights)
             .cloned()

@@ -441,25 +441,22 @@ fn swa_is_the_mean_of_the_last_epochs_and_survives_a_kill() {
         assert!(a.equal(b), "{na} differs after resume");
     }
     // A window longer than the run is refused.
-    let vs = nn::VarStore::new(Device::Cpu);
-    let net = Tiny::new(&vs, 64, 16);
     let bad = TrainConfig {
         epochs: 2,
         swa_epochs: 3,
         ..config()
     };
-    let e = train(
-        &net,
-        &vs,
-        &data,
-        &bad,
-        &dir.path().join("bad"),
-        false,
-        &|_| {},
-    )
-    .unwrap_err()
-    .to_string();
+    let e = refusal(&data, &bad, &dir.path().join("bad"));
     assert!(e.contains("last 3 epochs of a 2-epoch run"), "{e}");
+}
+
+/// The error of a run with a configuration `train` must refuse.
+fn refusal(data: &Dataset, cfg: &TrainConfig, out: &Path) -> String {
+    let vs = nn::VarStore::new(Device::Cpu);
+    let net = Tiny::new(&vs, data.lc_len as i64, data.gls_len as i64);
+    train(&net, &vs, data, cfg, out, false, &|_| {})
+        .unwrap_err()
+        .to_string()
 }
 
 #[test]
@@ -497,22 +494,10 @@ fn label_smoothing_changes_the_training_loss_only() {
     // Training: the smoothed targets give another loss (its formula: train.rs's unit test).
     let (lp, ls) = (p.train.loss.unwrap(), s.train.loss.unwrap());
     assert!((lp - ls).abs() > 1e-4, "plain {lp}, smoothed {ls}");
-    let vs = nn::VarStore::new(Device::Cpu);
-    let net = Tiny::new(&vs, 32, 8);
     let bad = TrainConfig {
         label_smoothing: 1.0,
         ..config()
     };
-    let e = train(
-        &net,
-        &vs,
-        &data,
-        &bad,
-        &dir.path().join("bad"),
-        false,
-        &|_| {},
-    )
-    .unwrap_err()
-    .to_string();
+    let e = refusal(&data, &bad, &dir.path().join("bad"));
     assert!(e.contains("label smoothing"), "{e}");
 }
