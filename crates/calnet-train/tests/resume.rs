@@ -241,24 +241,14 @@ fn init_starts_from_the_given_weights() {
     calnet_train::save_vars(&vs0, &start).unwrap();
     // A learning rate so small that Adam's steps (about lr each) leave the start in place.
     let tiny_steps = |init: Option<&Path>, out: &str| {
-        let vs = nn::VarStore::new(Device::Cpu);
-        let net = Tiny::new(&vs, 64, 16);
         let cfg = TrainConfig {
             epochs: 1,
             lr: 1e-9,
             init: init.map(Path::to_path_buf),
             ..config()
         };
-        train(
-            &net,
-            &vs,
-            &data,
-            &cfg,
-            &dir.path().join(out),
-            false,
-            &|_| {},
-        )
-        .map(|_| weights(&dir.path().join(out).join("last.safetensors")))
+        run_fresh(&data, &cfg, &dir.path().join(out))
+            .map(|_| weights(&dir.path().join(out).join("last.safetensors")))
     };
     let far = |w: &[(String, Tensor)]| {
         w.iter()
@@ -450,13 +440,20 @@ fn swa_is_the_mean_of_the_last_epochs_and_survives_a_kill() {
     assert!(e.contains("last 3 epochs of a 2-epoch run"), "{e}");
 }
 
-/// The error of a run with a configuration `train` must refuse.
-fn refusal(data: &Dataset, cfg: &TrainConfig, out: &Path) -> String {
+/// A run of a fresh network sized for `data`.
+fn run_fresh(
+    data: &Dataset,
+    cfg: &TrainConfig,
+    out: &Path,
+) -> calnet_train::Result<calnet_train::TrainOutcome> {
     let vs = nn::VarStore::new(Device::Cpu);
     let net = Tiny::new(&vs, data.lc_len as i64, data.gls_len as i64);
     train(&net, &vs, data, cfg, out, false, &|_| {})
-        .unwrap_err()
-        .to_string()
+}
+
+/// The error of a run with a configuration `train` must refuse.
+fn refusal(data: &Dataset, cfg: &TrainConfig, out: &Path) -> String {
+    run_fresh(data, cfg, out).unwrap_err().to_string()
 }
 
 #[test]
@@ -467,24 +464,13 @@ fn label_smoothing_changes_the_training_loss_only() {
     let dir = tempfile::tempdir().unwrap();
     // lr so small that the weights stay put: both runs see the same logits.
     let run = |eps: f64, out: &str| {
-        let vs = nn::VarStore::new(Device::Cpu);
-        let net = Tiny::new(&vs, 32, 8);
         let cfg = TrainConfig {
             epochs: 1,
             lr: 1e-12,
             label_smoothing: eps,
             ..config()
         };
-        train(
-            &net,
-            &vs,
-            &data,
-            &cfg,
-            &dir.path().join(out),
-            false,
-            &|_| {},
-        )
-        .unwrap()
+        run_fresh(&data, &cfg, &dir.path().join(out)).unwrap()
     };
     let plain = run(0.0, "plain");
     let smooth = run(0.2, "smooth");
