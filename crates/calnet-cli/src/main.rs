@@ -72,6 +72,8 @@ enum Command {
     Simulate(cmd::simulate::Args),
     /// Inject a simulated eclipsing binary into a real light curve, with its truth row.
     Inject(cmd::inject::Args),
+    /// Augmented copies of labelled real light curves (reversed, stretched, cropped, noisier).
+    Augment(cmd::augment::Args),
     /// Print a shell completion script: `calnet completions bash > /etc/bash_completion.d/calnet`.
     Completions {
         /// The shell.
@@ -111,6 +113,7 @@ fn main() -> std::process::ExitCode {
         Command::Merge(args) => cmd::merge::run(args),
         Command::Simulate(args) => cmd::simulate::run(args),
         Command::Inject(args) => cmd::inject::run(args),
+        Command::Augment(args) => cmd::augment::run(args),
         Command::Completions { shell } => print_generated(|buf| {
             clap_complete::generate(shell, &mut Cli::command(), "calnet", buf);
             Ok(())

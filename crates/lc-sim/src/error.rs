@@ -99,6 +99,16 @@ pub enum Error {
         /// Which limit.
         reason: String,
     },
+    /// A light curve with too few kept rows to augment.
+    #[error("{file}: {rows} rows kept after the quality mask, {needed} needed to augment")]
+    TooFewRows {
+        /// The light curve's file name.
+        file: String,
+        /// Rows kept.
+        rows: usize,
+        /// The minimum, [`crate::augment::MIN_ROWS`].
+        needed: usize,
+    },
     /// The class list or the EB fraction leave nothing to draw.
     #[error("nothing to simulate: {0}")]
     EmptyClassSet(String),

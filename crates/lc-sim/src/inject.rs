@@ -66,7 +66,7 @@ pub const MAX_SPAN_D: f64 = 36_525.0;
 /// about 1e-6 of itself, so epochs `t0 + k P` advance.
 pub const MAX_ABS_TIME: f64 = 1e7;
 
-fn check_time_range(file: &str, w: Window) -> Result<()> {
+pub(crate) fn check_time_range(file: &str, w: Window) -> Result<()> {
     let reason = if w.end - w.start > MAX_SPAN_D {
         format!("a span over {MAX_SPAN_D} days")
     } else if w.start.abs().max(w.end.abs()) > MAX_ABS_TIME {

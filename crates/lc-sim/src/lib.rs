@@ -9,7 +9,8 @@
 //! - TESS itself ([`tess`]): cadence grids with the mission's gaps, QUALITY flags (real bit
 //!   values from `tess_io::flags`), NaN rows, scattered-light ramps and Tmag-scaled noise.
 //! - Data sets ([`simulate_to_dir`]): SPOC-format files plus `labels.csv`, in parallel,
-//!   deterministic for a seed; injection into real files ([`inject`]).
+//!   deterministic for a seed; injection into real files ([`inject`]); augmented copies of
+//!   real light curves for training ([`augment()`]).
 //! - Populations ([`Population`]): the reference mix of every class (the default, whose
 //!   bytes for a seed are pinned by a test), or the hard-cases [`Region`]s where classifiers
 //!   trained on it fail: M-dwarf twins like CM Dra, long-period binaries with one or two
@@ -34,6 +35,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod augment;
 mod binary;
 pub mod draw;
 mod eclipse;
@@ -48,6 +50,7 @@ pub mod tess;
 mod truth;
 mod variables;
 
+pub use augment::{augment, augment_seed, augmented_name, Augmentation};
 pub use binary::{BinaryParams, EclipsingBinary};
 pub use draw::{BinaryConstraints, Class};
 pub use eclipse::{occulted_fraction, QuadraticLd};

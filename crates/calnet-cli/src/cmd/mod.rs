@@ -1,6 +1,7 @@
 //! One module per subcommand: each parses nothing itself (clap does) and only composes the
 //! libraries.
 
+pub mod augment;
 pub mod classify;
 pub mod curate;
 #[cfg(feature = "torch")]
