@@ -57,12 +57,7 @@ pub fn ffi_train(calnet: &Calnet, root: &Path, a: &FfiTrain) -> Result<()> {
             Path::new(&format!("real-{name}")),
         )?;
     }
-    let sim_tests = [
-        ("test1800", 64, 1800),
-        ("test600", 65, 600),
-        ("test200", 66, 200),
-    ];
-    for (dir, seed, cadence) in sim_tests {
+    for (dir, seed, cadence) in SIM_TESTS {
         sets.simulate(dir, SIM_TEST_N, seed, cadence)?;
     }
 
@@ -113,7 +108,7 @@ pub fn ffi_train(calnet: &Calnet, root: &Path, a: &FfiTrain) -> Result<()> {
     args.extend(a.features.iter().cloned());
     train_unless_done(calnet, "run", a.epochs, &args)?;
     let tests = ["real-validation", "real-test"];
-    let tests = tests.into_iter().chain(sim_tests.map(|(dir, _, _)| dir));
+    let tests = tests.into_iter().chain(SIM_TESTS.map(|(dir, _, _)| dir));
     let extra = ["--device", "cpu", "--threads", &threads];
     for weights in ["best", "last"] {
         let file = format!("run/{weights}.safetensors");
@@ -124,7 +119,14 @@ pub fn ffi_train(calnet: &Calnet, root: &Path, a: &FfiTrain) -> Result<()> {
 }
 
 /// Simulated light curves per cadence in the test sets.
-const SIM_TEST_N: usize = 300;
+pub const SIM_TEST_N: usize = 300;
+
+/// The simulated FFI test sets, `(folder, seed, cadence)`: seeds no training set is drawn with.
+pub const SIM_TESTS: [(&str, u64, u32); 3] = [
+    ("test1800", 64, 1800),
+    ("test600", 65, 600),
+    ("test200", 66, 200),
+];
 
 /// One split of the real set as `dir`: a link to each of its files in `tessellator` and a
 /// `file,label,class` table, `dir/labels.csv`, written last (a rerun skips a split that has it).

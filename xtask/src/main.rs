@@ -11,6 +11,7 @@
 //! `--calnet` naming the carried `calnet`.
 
 mod demo_weights;
+mod ffi_augment;
 mod ffi_train;
 mod gpu;
 mod refine;
@@ -78,6 +79,24 @@ enum Workflow {
         )]
         features: String,
         /// Threads of `calnet simulate`, `train` and `evaluate`
+        #[arg(long, env = "THREADS", default_value_t = 2)]
+        threads: usize,
+    },
+    /// The FFI weights fine-tuned in two rounds on augmented copies of the real TESSellator
+    /// training split (`calnet augment`) and fresh simulated FFI light curves, evaluated per
+    /// class on the real validation and test splits and the simulated test sets
+    FfiAugment {
+        /// Work folder (made if missing)
+        workdir: PathBuf,
+        /// Weights round 1 starts from [default: fixtures/weights/calnet-ffi.safetensors as
+        /// first committed; see docs/training.md]
+        #[arg(long)]
+        init: Option<PathBuf>,
+        /// The TESSellator set's folder [default: ../shared/data/tessellator beside the
+        /// repository]
+        #[arg(long, env = "TESSELLATOR")]
+        tessellator: Option<PathBuf>,
+        /// Threads of `calnet simulate`, `augment`, `train` and `evaluate`
         #[arg(long, env = "THREADS", default_value_t = 2)]
         threads: usize,
     },
@@ -177,10 +196,7 @@ fn run(cli: Cli) -> Result<()> {
             features,
             threads,
         } => {
-            let set = tessellator.unwrap_or_else(|| root.join("../shared/data/tessellator"));
-            let tessellator = set
-                .canonicalize()
-                .with_context(|| format!("{}: the TESSellator set's folder", set.display()))?;
+            let tessellator = tessellator_dir(tessellator, &root)?;
             enter(&workdir)?;
             let a = ffi_train::FfiTrain {
                 n_sim,
@@ -190,6 +206,23 @@ fn run(cli: Cli) -> Result<()> {
                 threads,
             };
             ffi_train::ffi_train(&calnet, &root, &a)
+        }
+        Workflow::FfiAugment {
+            workdir,
+            init,
+            tessellator,
+            threads,
+        } => {
+            let init = init.unwrap_or_else(|| root.join("fixtures/weights/calnet-ffi.safetensors"));
+            let a = ffi_augment::FfiAugment {
+                init: init
+                    .canonicalize()
+                    .with_context(|| format!("{}: the starting weights", init.display()))?,
+                tessellator: tessellator_dir(tessellator, &root)?,
+                threads,
+            };
+            enter(&workdir)?;
+            ffi_augment::ffi_augment(&calnet, &root, &a)
         }
         Workflow::VetRecovery {
             workdir,
@@ -252,6 +285,14 @@ fn run(cli: Cli) -> Result<()> {
             gpu::gpu_scale(&calnet, &a)
         }
     }
+}
+
+/// The TESSellator set's folder, absolute: `given`, or `../shared/data/tessellator` beside the
+/// repository.
+fn tessellator_dir(given: Option<PathBuf>, root: &Path) -> Result<PathBuf> {
+    let set = given.unwrap_or_else(|| root.join("../shared/data/tessellator"));
+    set.canonicalize()
+        .with_context(|| format!("{}: the TESSellator set's folder", set.display()))
 }
 
 /// The repository's root, absolute: the one this binary was built from, or else the current
