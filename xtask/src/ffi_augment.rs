@@ -9,20 +9,22 @@
 //! stars are.
 //!
 //! 1. The real splits (as `cargo xtask ffi-train` links them) and simulated sets: 800 reference
-//!    and 800 hard-cases light curves at 1800 s (seeds 2001, 2002), 400 at 600 s and at 200 s
-//!    (2003, 2004), all drawn so each segment shows its label; the simulated test sets of
+//!    and 800 hard-cases light curves at 1800 s (seeds 2001, 2002), drawn so each segment shows
+//!    its label; the simulated test sets of
 //!    `ffi-train` (300 per cadence, seeds 64-66).
 //! 2. Round 1: `calnet augment` of the training split (seed 1; copies per class
 //!    [`ROUND1_COPIES`], one per non-variable), then `calnet train --init` the starting weights
 //!    (the shipped FFI weights by default) on the split, its copies and the 1800 s sets:
 //!    8 epochs, `--lr 2e-4` cosine, label smoothing 0.05, SWA over 3 epochs, batch 64, seed 42.
-//! 3. Round 2 from round 1's last epoch: fresh copies (seed 2, more γ Dor and δ Sct ones,
-//!    [`ROUND2_COPIES`]), the hard-cases 1800 s set and the 600 s and 200 s sets: 6 epochs,
-//!    `--lr 1.5e-4`, seed 43, otherwise as round 1.
+//! 3. Round 2 from round 1's last epoch: fresh copies (seed 3, more γ Dor and δ Sct ones,
+//!    [`ROUND2_COPIES`]), detached and semi-detached binaries injected into real non-binaries of
+//!    the training split ([`inject_set`]: every γ Dor star and every third non-variable) and
+//!    the hard-cases 1800 s set: 6 epochs, `--lr 1.5e-4`, seed 44, otherwise as round 1.
 //! 4. `calnet evaluate` of round 1's last weights on the real validation split, and of round
 //!    2's last and SWA weights on the real validation and test splits and the simulated test
 //!    sets (each table carries a `class` column, so every result is per class).
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -30,7 +32,7 @@ use anyhow::Result;
 use crate::ffi_train::{real_split, SIM_TESTS, SIM_TEST_N};
 use crate::run::{run, Calnet};
 use crate::sets::{evaluate_sets, train_unless_done, Sets, LABEL_IN_EVERY_SEGMENT};
-use crate::tables::{join_tables, Columns};
+use crate::tables::{column_pairs, join_tables, write_whole, Columns};
 
 /// What `cargo xtask ffi-augment` was given.
 pub struct FfiAugment {
@@ -52,6 +54,7 @@ struct Round<'a> {
     aug: &'a str,
     aug_seed: u64,
     copies: &'a str,
+    /// Sets besides the real split and its copies.
     sims: &'a [&'a str],
     init: String,
     epochs: u64,
@@ -76,8 +79,6 @@ pub fn ffi_augment(calnet: &Calnet, root: &Path, a: &FfiAugment) -> Result<()> {
     sets.simulate("simref", 800, 2001, 1800)?;
     sim.extend(["--population".into(), "hard-cases".into()]);
     Sets { calnet, sim }.simulate("simhard", 800, 2002, 1800)?;
-    sets.simulate("sim600", 400, 2003, 600)?;
-    sets.simulate("sim200", 400, 2004, 200)?;
     for (dir, seed, cadence) in SIM_TESTS {
         sets.simulate(dir, SIM_TEST_N, seed, cadence)?;
     }
@@ -96,19 +97,19 @@ pub fn ffi_augment(calnet: &Calnet, root: &Path, a: &FfiAugment) -> Result<()> {
         },
         Round {
             out: "r2",
-            aug: "aug2",
-            aug_seed: 2,
+            aug: "aug3",
+            aug_seed: 3,
             copies: ROUND2_COPIES,
-            sims: &["simhard", "sim600", "sim200"],
+            sims: &["inj", "simhard"],
             init: "r1/last.safetensors".into(),
             epochs: 6,
             lr: "1.5e-4",
-            seed: 43,
+            seed: 44,
         },
     ];
-    for r in &rounds {
-        train_round(calnet, r, &threads)?;
-    }
+    train_round(calnet, &rounds[0], &threads)?;
+    inject_set(calnet, "inj")?;
+    train_round(calnet, &rounds[1], &threads)?;
 
     let extra = ["--device", "cpu", "--threads", &threads];
     evaluate_sets(
@@ -126,6 +127,61 @@ pub fn ffi_augment(calnet: &Calnet, root: &Path, a: &FfiAugment) -> Result<()> {
         evaluate_sets(calnet, &file, tests.clone(), &prefix, &extra)?;
     }
     Ok(())
+}
+
+/// Binaries injected into real non-binaries of the training split, as `dir` (`calnet inject`;
+/// `dir/labels.csv` holds their truth rows, label 1): into every γ Dor star and every third
+/// non-variable, in the table's order; the `k`-th host (from 0) gets seed 5000 + k, a detached
+/// binary for even `k` and a semi-detached one for odd `k`, a period `0.5 * 24^u` days (0.5-12)
+/// and a depth `0.005 * 60^v` (0.5%-30%), with `u`, `v` the fractional parts of `(k + 1)` times
+/// the inverse golden ratio and the inverse plastic number: evenly spread, and the same on
+/// every machine. A rerun redoes the set unless `dir/complete` marks it finished.
+pub fn inject_set(calnet: &Calnet, dir: &str) -> Result<()> {
+    let done = Path::new(dir).join("complete");
+    if done.is_file() {
+        return Ok(());
+    }
+    let mut hosts = Vec::new();
+    let mut non_variable = 0;
+    for (file, class) in column_pairs(Path::new("real-train/labels.csv"), "file", "class")? {
+        match class.as_str() {
+            "GDOR" => hosts.push(file),
+            "NV" => {
+                if non_variable % 3 == 0 {
+                    hosts.push(file);
+                }
+                non_variable += 1;
+            }
+            _ => {}
+        }
+    }
+    for (k, file) in hosts.iter().enumerate() {
+        let (u, v) = injection_draw(k);
+        let period = format!("{:.4}", 0.5 * 24f64.powf(u));
+        let depth = format!("{:.5}", 0.005 * 60f64.powf(v));
+        let seed = (5000 + k).to_string();
+        let class = if k % 2 == 0 {
+            "detached"
+        } else {
+            "semidetached"
+        };
+        let into = format!("real-train/{file}");
+        run(&mut calnet.command([
+            "inject", "--into", &into, "--out", dir, "--seed", &seed, "--class", class, "--period",
+            &period, "--depth", &depth,
+        ]))?;
+    }
+    write_whole(&done, |w| Ok(writeln!(w, "{} injections", hosts.len())?))
+}
+
+/// The `k`-th point of two interleaved additive recurrences (low-discrepancy in the unit
+/// square).
+fn injection_draw(k: usize) -> (f64, f64) {
+    let n = (k + 1) as f64;
+    (
+        (n * 0.618_033_988_749_894_9).fract(),
+        (n * 0.754_877_666_246_692_7).fract(),
+    )
 }
 
 /// The round's augmented copies, then its training run.
@@ -196,4 +252,33 @@ fn train_round(calnet: &Calnet, r: &Round, threads: &str) -> Result<()> {
         .map(String::from),
     );
     train_unless_done(calnet, r.out, r.epochs, &args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The draws are the ones the shipped weights' injections used (period and depth strings
+    /// as `calnet inject` got them), and spread over the ranges.
+    #[test]
+    fn injection_draws_are_fixed_and_spread() {
+        let args = |k| {
+            let (u, v) = injection_draw(k);
+            (
+                format!("{:.4}", 0.5 * 24f64.powf(u)),
+                format!("{:.5}", 0.005 * 60f64.powf(v)),
+            )
+        };
+        assert_eq!(args(0), ("3.5644".to_string(), "0.10997".to_string()));
+        assert_eq!(args(1).0, "1.0588");
+        let periods: Vec<f64> = (0..460).map(|k| args(k).0.parse().unwrap()).collect();
+        for (lo, hi) in [(0.5, 1.0), (1.0, 3.0), (3.0, 6.0), (6.0, 12.0)] {
+            let n = periods.iter().filter(|&&p| p >= lo && p < hi).count();
+            let want = 460.0 * (hi / lo).ln() / 24f64.ln();
+            assert!(
+                (n as f64 - want).abs() < 10.0,
+                "{lo}-{hi} d: {n} against {want}"
+            );
+        }
+    }
 }
