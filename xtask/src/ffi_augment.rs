@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use crate::ffi_train::{real_split, SIM_TESTS, SIM_TEST_N};
-use crate::run::{run, Calnet};
+use crate::run::{run, status, Calnet};
 use crate::sets::{evaluate_sets, train_unless_done, Sets, LABEL_IN_EVERY_SEGMENT};
 use crate::tables::{column_pairs, join_tables, write_whole, Columns};
 
@@ -135,7 +135,8 @@ pub fn ffi_augment(calnet: &Calnet, root: &Path, a: &FfiAugment) -> Result<()> {
 /// binary for even `k` and a semi-detached one for odd `k`, a period `0.5 * 24^u` days (0.5-12)
 /// and a depth `0.005 * 60^v` (0.5%-30%), with `u`, `v` the fractional parts of `(k + 1)` times
 /// the inverse golden ratio and the inverse plastic number: evenly spread, and the same on
-/// every machine. A rerun redoes the set unless `dir/complete` marks it finished.
+/// every machine. A host whose drawn binary cannot reach its depth (`calnet inject` says so
+/// and fails) is left out. A rerun redoes the set unless `dir/complete` marks it finished.
 pub fn inject_set(calnet: &Calnet, dir: &str) -> Result<()> {
     let done = Path::new(dir).join("complete");
     if done.is_file() {
@@ -155,6 +156,7 @@ pub fn inject_set(calnet: &Calnet, dir: &str) -> Result<()> {
             _ => {}
         }
     }
+    let mut skipped = 0;
     for (k, file) in hosts.iter().enumerate() {
         let (u, v) = injection_draw(k);
         let period = format!("{:.4}", 0.5 * 24f64.powf(u));
@@ -166,12 +168,19 @@ pub fn inject_set(calnet: &Calnet, dir: &str) -> Result<()> {
             "semidetached"
         };
         let into = format!("real-train/{file}");
-        run(&mut calnet.command([
+        let mut cmd = calnet.command([
             "inject", "--into", &into, "--out", dir, "--seed", &seed, "--class", class, "--period",
             &period, "--depth", &depth,
-        ]))?;
+        ]);
+        // A depth the drawn geometry cannot reach (said on stderr) leaves this host out.
+        if !status(&mut cmd)?.success() {
+            skipped += 1;
+        }
     }
-    write_whole(&done, |w| Ok(writeln!(w, "{} injections", hosts.len())?))
+    let made = hosts.len() - skipped;
+    write_whole(&done, |w| {
+        Ok(writeln!(w, "{made} injections, {skipped} hosts left out")?)
+    })
 }
 
 /// The `k`-th point of two interleaved additive recurrences (low-discrepancy in the unit
