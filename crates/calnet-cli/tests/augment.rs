@@ -22,10 +22,8 @@ fn augment_writes_copies_with_their_labels_and_skips_a_broken_file() {
     )
     .unwrap();
 
-    let mut runs = Vec::new();
-    for threads in ["1", "2"] {
-        let out = tmp.path().join(format!("aug-{threads}"));
-        let o = calnet([
+    let augment = |out: &std::path::Path, threads: &str| {
+        calnet([
             "augment",
             data.to_str().unwrap(),
             "--out",
@@ -38,7 +36,12 @@ fn augment_writes_copies_with_their_labels_and_skips_a_broken_file() {
             "5",
             "--threads",
             threads,
-        ]);
+        ])
+    };
+    let mut runs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = tmp.path().join(format!("aug-{threads}"));
+        let o = augment(&out, threads);
         let stderr = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(1), "{stderr}");
         assert!(stderr.contains("broken.fits: "), "{stderr}");
@@ -80,18 +83,7 @@ fn augment_writes_copies_with_their_labels_and_skips_a_broken_file() {
         .unwrap()
         .modified()
         .unwrap();
-    let o = calnet([
-        "augment",
-        data.to_str().unwrap(),
-        "--out",
-        runs[0].to_str().unwrap(),
-        "--copies",
-        "2",
-        "--class-copies",
-        "KEBC=3",
-        "--seed",
-        "5",
-    ]);
+    let o = augment(&runs[0], "2");
     assert_eq!(o.status.code(), Some(1));
     let after = std::fs::metadata(runs[0].join("twin-aug0.fits"))
         .unwrap()

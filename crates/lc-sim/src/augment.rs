@@ -63,11 +63,7 @@ impl Augmentation {
 /// assert_eq!(lc_sim::augmented_name("a_lc.fits.gz", 0), "a_lc-aug0.fits");
 /// ```
 pub fn augmented_name(file: &str, k: u64) -> String {
-    let stem = file
-        .strip_suffix(".fits.gz")
-        .or_else(|| file.strip_suffix(".fits"))
-        .unwrap_or(file);
-    format!("{stem}-aug{k}.fits")
+    format!("{}-aug{k}.fits", crate::inject::fits_stem(file))
 }
 
 /// The seed of the `k`-th copy of the file named `file` in a run seeded `seed`: a hash of all

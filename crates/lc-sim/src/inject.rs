@@ -32,11 +32,14 @@ impl Default for InjectRequest {
 
 /// Name of the injected copy of `file`: `{stem}-inj{seed}.fits`.
 pub fn injected_name(file: &str, seed: u64) -> String {
-    let stem = file
-        .strip_suffix(".fits.gz")
+    format!("{}-inj{seed}.fits", fits_stem(file))
+}
+
+/// `file` without its `.fits` or `.fits.gz` ending.
+pub(crate) fn fits_stem(file: &str) -> &str {
+    file.strip_suffix(".fits.gz")
         .or_else(|| file.strip_suffix(".fits"))
-        .unwrap_or(file);
-    format!("{stem}-inj{seed}.fits")
+        .unwrap_or(file)
 }
 
 /// Robust per-cadence scatter (point-to-point MAD) of the valid rows, as a fraction.
