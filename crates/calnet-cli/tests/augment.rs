@@ -120,3 +120,34 @@ fn a_table_without_a_class_column_refuses_class_copies() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_table_without_file_and_label_or_bad_class_copies_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let labels = tmp.path().join("labels.csv");
+    std::fs::write(&labels, format!("name,label\n{REAL},1\n")).unwrap();
+    let data = calnet_test_support::fixture("tessellator/lc");
+    let out = tmp.path().join("out");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "augment",
+            data.to_str().unwrap(),
+            "--labels",
+            labels.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        calnet(args)
+    };
+    let o = run(&[]);
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("`file` and `label`"), "{stderr}");
+
+    let o = run(&["--class-copies", "KEBC:3"]);
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("expected CLASS=N"), "{stderr}");
+    assert!(!out.join("labels.csv").exists());
+}

@@ -22,6 +22,10 @@ pub const MAX_CROP_D: f64 = 3.0;
 /// Largest added noise, in units of the light curve's own point-to-point scatter.
 pub const MAX_NOISE: f64 = 1.0;
 
+/// Most grid points per kept row: a stretch adds 25% and gaps add none, so a cadence that asks
+/// for more does not describe the rows.
+pub const MAX_GRID_PER_ROW: f64 = 4.0;
+
 /// Fewest kept rows a light curve needs to be augmented.
 pub const MIN_ROWS: usize = 10;
 
@@ -160,8 +164,8 @@ pub fn augment(real: &LightCurve, seed: u64) -> Result<(LightCurve, Augmentation
     let end = first + span - how.crop_d.1.min(span / 4.0);
     let max_step = 1.5 * cadence_d * how.stretch;
 
-    let scatter = point_to_point_scatter(&rows);
-    let sigma = how.noise * scatter;
+    let fluxes: Vec<f64> = rows.iter().map(|r| r.1).collect();
+    let sigma = how.noise * crate::inject::point_to_point_sigma(&fluxes);
     let mut out = LightCurve {
         time: Vec::new(),
         flux: Vec::new(),
@@ -170,8 +174,19 @@ pub fn augment(real: &LightCurve, seed: u64) -> Result<(LightCurve, Augmentation
         cadenceno: Vec::new(),
         meta: real.meta.clone(),
     };
-    // The grid runs on from the first stretched row, so the copy keeps the file's cadence.
-    let n_grid = ((span / cadence_d).floor() as usize) + 1;
+    // The grid runs on from the first stretched row, so the copy keeps the file's cadence. A
+    // header cadence far below the rows' spacing would make a grid of mostly empty points (or,
+    // near zero, an endless one): refused.
+    let n_grid = (span / cadence_d).floor() + 1.0;
+    if n_grid.is_nan() || n_grid > MAX_GRID_PER_ROW * rows.len() as f64 {
+        return Err(Error::Cadence {
+            file: real.meta.file.clone(),
+            cadence_s: cadence_d * 86_400.0,
+            span_d: span,
+            rows: rows.len(),
+        });
+    }
+    let n_grid = n_grid as usize;
     for j in 0..n_grid {
         let g = first + j as f64 * cadence_d;
         if g < start || g > end {
@@ -201,17 +216,6 @@ pub fn augment(real: &LightCurve, seed: u64) -> Result<(LightCurve, Augmentation
     }
     out.meta.path = None;
     Ok((out, how))
-}
-
-/// Robust point-to-point scatter of the fluxes (a Gaussian sigma): the median absolute
-/// difference of consecutive values times 1.4826 / sqrt(2).
-fn point_to_point_scatter(rows: &[(f64, f64, f64)]) -> f64 {
-    let mut d: Vec<f64> = rows.windows(2).map(|w| (w[1].1 - w[0].1).abs()).collect();
-    if d.is_empty() {
-        return 0.0;
-    }
-    d.sort_by(f64::total_cmp);
-    d[d.len() / 2] * 1.4826 / std::f64::consts::SQRT_2
 }
 
 #[cfg(test)]
@@ -262,9 +266,8 @@ mod tests {
             let steps = copy.time.windows(2).filter(|w| w[1] - w[0] > 1.01 * cad);
             assert_eq!(steps.count(), 1, "seed {seed}: one gap, not filled");
             let (first, last) = (lc.time[0], lc.time[lc.time.len() - 1]);
-            let rows: Vec<(f64, f64, f64)> =
-                lc.flux.iter().map(|&f| (0.0, f64::from(f), 0.0)).collect();
-            let tol = 5.0 * how.noise * point_to_point_scatter(&rows) + 0.02;
+            let fluxes: Vec<f64> = lc.flux.iter().map(|&f| f64::from(f)).collect();
+            let tol = 5.0 * how.noise * crate::inject::point_to_point_sigma(&fluxes) + 0.02;
             for (&g, &f) in copy.time.iter().zip(&copy.flux) {
                 let mut t = first + (g - first) / how.stretch;
                 if how.reversed {
@@ -288,6 +291,14 @@ mod tests {
         assert_eq!(a.0.flux, b.0.flux);
         assert_eq!(a.0.time, b.0.time);
         assert_ne!(a.0.flux, c.0.flux);
+    }
+
+    #[test]
+    fn a_cadence_the_rows_do_not_have_is_refused() {
+        let mut lc = sinusoid();
+        lc.meta.cadence_s = 1e-6;
+        let e = augment(&lc, 0).unwrap_err().to_string();
+        assert!(e.contains("sine.fits") && e.contains("cadence"), "{e}");
     }
 
     #[test]

@@ -109,6 +109,21 @@ pub enum Error {
         /// The minimum, [`crate::augment::MIN_ROWS`].
         needed: usize,
     },
+    /// A cadence (from the headers) that would put far more grid points over the light curve's
+    /// span than it has rows ([`crate::augment::MAX_GRID_PER_ROW`]).
+    #[error(
+        "{file}: a {cadence_s} s cadence over {span_d:.3} days does not describe its {rows} rows"
+    )]
+    Cadence {
+        /// The light curve's file name.
+        file: String,
+        /// The cadence, seconds.
+        cadence_s: f64,
+        /// The stretched span, days.
+        span_d: f64,
+        /// Rows kept.
+        rows: usize,
+    },
     /// The class list or the EB fraction leave nothing to draw.
     #[error("nothing to simulate: {0}")]
     EmptyClassSet(String),

@@ -54,11 +54,21 @@ fn scatter(lc: &LightCurve, valid: &[bool]) -> f64 {
     if f.len() < 3 {
         return f64::NAN;
     }
-    let mut d: Vec<f64> = f.windows(2).map(|w| (w[1] - w[0]).abs()).collect();
-    d.sort_by(f64::total_cmp);
     let mut s = f.clone();
     s.sort_by(f64::total_cmp);
-    d[d.len() / 2] * 1.4826 / std::f64::consts::SQRT_2 / s[s.len() / 2].abs()
+    point_to_point_sigma(&f) / s[s.len() / 2].abs()
+}
+
+/// Robust point-to-point scatter of a series (a Gaussian sigma, white noise assumed): the
+/// median absolute difference of consecutive values times 1.4826 / sqrt(2); 0 for fewer than
+/// two values.
+pub(crate) fn point_to_point_sigma(values: &[f64]) -> f64 {
+    let mut d: Vec<f64> = values.windows(2).map(|w| (w[1] - w[0]).abs()).collect();
+    if d.is_empty() {
+        return 0.0;
+    }
+    d.sort_by(f64::total_cmp);
+    d[d.len() / 2] * lc_prep::outlier::MAD_TO_SIGMA / std::f64::consts::SQRT_2
 }
 
 /// Longest time span (days) a light curve may have for an injection: 100 years, far beyond any

@@ -62,12 +62,6 @@ fn class_copies(s: &str) -> Result<ClassCopies, String> {
     Ok(ClassCopies(map))
 }
 
-/// One copy to write: the source row's index and the copy's number.
-struct Job {
-    row: usize,
-    k: u64,
-}
-
 /// Runs `calnet augment`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let labels = args
@@ -94,46 +88,29 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("{}: creating the folder", args.out.display()))?;
-    let jobs: Vec<Job> = rows
-        .iter()
-        .enumerate()
-        .flat_map(|(row, r)| (0..copies_of(r)).map(move |k| Job { row, k }))
-        .collect();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.get())
         .build()
         .context("starting the worker threads")?;
-    // Each source file is read once per copy it has: copies of one file are independent jobs,
-    // so the pool stays busy when a few files have many copies.
-    let results: Vec<Result<String, String>> = pool.install(|| {
-        jobs.par_iter()
-            .map(|job| {
-                write_copy(
-                    &args.data,
-                    &args.out,
-                    &rows[job.row][file_col],
-                    job.k,
-                    args.seed,
-                )
-            })
+    // One job per source file: it is read once, for all its copies.
+    let results: Vec<Result<Vec<String>, String>> = pool.install(|| {
+        rows.par_iter()
+            .map(|r| write_copies(&args.data, &args.out, &r[file_col], copies_of(r), args.seed))
             .collect()
     });
 
     let mut out_rows = Vec::new();
-    let mut failed: BTreeMap<&str, String> = BTreeMap::new();
-    for (job, result) in jobs.iter().zip(&results) {
-        let source = &rows[job.row];
+    let mut failed = Vec::new();
+    for (source, result) in rows.iter().zip(&results) {
         match result {
-            Ok(name) => {
-                let mut r: Vec<&str> = source.iter().collect();
-                r[file_col] = name;
-                out_rows.push(r);
+            Ok(names) => {
+                for name in names {
+                    let mut r: Vec<&str> = source.iter().collect();
+                    r[file_col] = name;
+                    out_rows.push(r);
+                }
             }
-            Err(why) => {
-                failed
-                    .entry(&source[file_col])
-                    .or_insert_with(|| why.clone());
-            }
+            Err(why) => failed.push((&source[file_col], why)),
         }
     }
     for (file, why) in &failed {
@@ -155,20 +132,33 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// Writes copy `k` of `data/file` into `out` unless it is there already (written atomically,
-/// so a file there is whole); its name, or why it could not be made.
-fn write_copy(data: &Path, out: &Path, file: &str, k: u64, seed: u64) -> Result<String, String> {
-    let name = lc_sim::augmented_name(file, k);
-    let path = out.join(&name);
-    if path.is_file() {
-        return Ok(name);
+/// Writes copies `0..copies` of `data/file` into `out`, except those already there (written
+/// atomically, so a file there is whole); their names, or why they could not be made.
+fn write_copies(
+    data: &Path,
+    out: &Path,
+    file: &str,
+    copies: u64,
+    seed: u64,
+) -> Result<Vec<String>, String> {
+    let names: Vec<String> = (0..copies)
+        .map(|k| lc_sim::augmented_name(file, k))
+        .collect();
+    if names.iter().all(|n| out.join(n).is_file()) {
+        return Ok(names);
     }
     let real = tess_io::read(data.join(file)).map_err(|e| e.to_string())?;
-    let (mut copy, _) =
-        lc_sim::augment(&real, lc_sim::augment_seed(seed, file, k)).map_err(|e| e.to_string())?;
-    copy.meta.file = name.clone();
-    tess_io::write_spoc(&path, &copy).map_err(|e| e.to_string())?;
-    Ok(name)
+    for (k, name) in (0..copies).zip(&names) {
+        let path = out.join(name);
+        if path.is_file() {
+            continue;
+        }
+        let (mut copy, _) = lc_sim::augment(&real, lc_sim::augment_seed(seed, file, k))
+            .map_err(|e| e.to_string())?;
+        copy.meta.file = name.clone();
+        tess_io::write_spoc(&path, &copy).map_err(|e| e.to_string())?;
+    }
+    Ok(names)
 }
 
 fn read_table(path: &Path) -> anyhow::Result<(csv::StringRecord, Vec<csv::StringRecord>)> {
